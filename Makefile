@@ -1,0 +1,50 @@
+# The vfio-pci dmabuf series: patch queue and test harness.
+# See README.md. Every target is a thin wrapper around scripts/.
+
+SHELL := /bin/bash
+S := scripts
+
+.PHONY: all demo check check-base deps tree export kernel tests lint bench clean help
+
+all: demo
+
+help:
+	@sed -n 's/^## //p' README.md
+
+# Build the patched test kernel and boot it: BAR mappings end to end.
+demo:
+	@$(S)/demo.sh
+
+# Every test: test and debug kernels, both guests, lint. Last line: N passed, N failed.
+check:
+	@$(S)/check.sh
+
+# The same tests on the unpatched base kernel.
+check-base:
+	@VARIANT=base LINT=0 $(S)/check.sh
+
+deps:
+	@$(S)/deps.sh
+
+tree:
+	@$(S)/tree.sh
+
+export:
+	@$(S)/export.sh
+
+kernel:
+	@$(S)/tree.sh
+	@$(S)/build-kernel.sh series $(or $(FLAVOR),test)
+
+tests:
+	@$(S)/build-tests.sh
+
+lint:
+	@$(S)/tree.sh
+	@$(S)/lint.sh
+
+bench:
+	@$(S)/bench.sh
+
+clean:
+	rm -rf build

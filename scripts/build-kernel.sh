@@ -1,0 +1,51 @@
+#!/bin/bash
+# build-kernel.sh VARIANT FLAVOR [MAKE ARGS]: configure VARIANT (series|base)
+# with configs/FLAVOR.config (test|debug) merged onto x86_64 tinyconfig and
+# build it (default target bzImage) in build/VARIANT-FLAVOR, or in $KOUT.
+. "$(dirname "$0")/lib.sh"
+
+variant=${1:?variant: series or base}
+flavor=${2:?flavor: test or debug}
+src=$(variant_src "$variant")
+shift 2
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(bzImage)
+out=${KOUT:-$BUILD/$variant-$flavor}
+frags=("$TOP/configs/test.config")
+[ "$flavor" = test ] || frags+=("$TOP/configs/$flavor.config")
+for f in "${frags[@]}"; do [ -f "$f" ] || die "no config fragment $f"; done
+[ -f "$src/Makefile" ] || die "no kernel source in $src (run make tree)"
+
+mkdir -p "$out"
+kmake() { make -s -C "$src" O="$out" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc" "$@"; }
+
+# Configure from scratch every time into a scratch file; replace .config
+# only when it changes so that an unchanged config rebuilds nothing.
+kmake KCONFIG_CONFIG=.config.new tinyconfig >/dev/null
+(cd "$out" && KCONFIG_CONFIG=.config.new \
+	"$src/scripts/kconfig/merge_config.sh" -m -Q .config.new "${frags[@]}" >/dev/null)
+kmake KCONFIG_CONFIG=.config.new olddefconfig >/dev/null
+bad=0
+while read -r line; do
+	case $line in
+	CONFIG_*=*) sym=${line%%=*} ;;
+	'# CONFIG_'*' is not set') sym=${line#\# }; sym=${sym%% *}; line="# $sym is not set" ;;
+	*) continue ;;
+	esac
+	got=$(grep -E "^($sym=|# $sym is not set)" "$out/.config.new" || echo "# $sym is not set")
+	if [ "$got" != "$line" ]; then
+		echo "config: wanted '$line', got '$got'" >&2
+		bad=1
+	fi
+done < <(cat "${frags[@]}")
+[ $bad = 0 ] || die "$variant-$flavor: the config fragments do not hold (missing dependencies?)"
+if ! cmp -s "$out/.config.new" "$out/.config"; then
+	mv "$out/.config.new" "$out/.config"
+else
+	rm -f "$out/.config.new"
+fi
+
+say "building $variant-$flavor: ${targets[*]} in $out"
+start=$SECONDS
+kmake -j"$JOBS" "${targets[@]}"
+say "$variant-$flavor built in $((SECONDS - start)) s"

@@ -1,0 +1,63 @@
+#!/bin/bash
+# make check: build the series and run every test on the test and the debug
+# kernel (two guests each: 64 MiB and 1 GiB ivshmem), then lint. Ends with
+# "N passed, N failed". VARIANT=base runs the same tests on the unpatched
+# base; FLAVORS and PLANS narrow the run.
+. "$(dirname "$0")/lib.sh"
+
+variant=${VARIANT:-series}
+flavors=${FLAVORS:-test debug}
+plans=${PLANS:-64m:64M 1g:1G}
+lint=${LINT:-1}
+[ "$variant" = series ] || lint=0
+
+t0=$SECONDS
+stage() { say "[$((SECONDS - t0)) s] $*"; }
+stage "deps"
+"$TOP/scripts/deps.sh"
+stage "tree"
+"$TOP/scripts/tree.sh"
+stage "selftests"
+"$TOP/scripts/build-tests.sh"
+"$TOP/scripts/initramfs.sh" "$BUILD/initramfs.cpio.gz"
+
+pass=0 fail=0 skip=0
+results=$BUILD/results/$variant
+rm -rf "$results"
+mkdir -p "$results"
+add() {	# add COUNTS_FILE
+	local p=0 f=1 s=0
+	[ -f "$1" ] && read -r p f s < "$1"
+	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
+}
+for flavor in $flavors; do
+	stage "kernel $variant-$flavor"
+	if ! "$TOP/scripts/build-kernel.sh" "$variant" "$flavor"; then
+		echo "not ok $variant-$flavor kernel builds"
+		fail=$((fail + 1))
+		continue
+	fi
+	kleak=0
+	[ "$flavor" = debug ] && kleak=1
+	for p in $plans; do
+		plan=${p%%:*} size=${p#*:}
+		stage "guest $variant-$flavor-$plan"
+		EXPECT_KMEMLEAK=$kleak "$TOP/scripts/run-guest.sh" \
+			"$BUILD/$variant-$flavor/arch/x86/boot/bzImage" \
+			"$BUILD/initramfs.cpio.gz" "$plan" "$size" \
+			"$results/$variant-$flavor-$plan" || true
+		add "$results/$variant-$flavor-$plan/counts"
+	done
+done
+
+if [ "$lint" = 1 ]; then
+	stage "lint"
+	"$TOP/scripts/lint.sh" "$results/lint" || true
+	add "$results/lint/counts"
+fi
+
+stage "done"
+echo "# metrics"
+cat "$results"/*/metrics 2>/dev/null | sort -u || true
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" = 0 ]

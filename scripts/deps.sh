@@ -1,0 +1,33 @@
+#!/bin/bash
+# Install the Debian packages the harness needs (idempotent).
+. "$(dirname "$0")/lib.sh"
+
+pkgs=(build-essential bc bison flex libelf-dev libssl-dev dwarves cpio xz-utils
+      ccache sparse qemu-system-x86 busybox-static rsync perl python3 git
+      gcc-i686-linux-gnu)
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing+=("$p")
+done
+if [ ! -f "$TARBALL" ]; then
+	missing+=("$PKG")
+fi
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=
+[ "$(id -u)" -eq 0 ] || sudo=sudo
+say "installing: ${missing[*]}"
+$sudo apt-get update -q
+# Prefer the exact base version the series was last tested on; fall back to
+# the newest one (make tree then says which version it applies to).
+want=$(tested_version || true)
+for i in "${!missing[@]}"; do
+	if [ "${missing[$i]}" = "$PKG" ] && [ -n "$want" ] &&
+	   apt-cache madison "$PKG" | grep -qF " $want "; then
+		missing[$i]="$PKG=$want"
+	fi
+done
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q \
+	--no-install-recommends "${missing[@]}"

@@ -1,0 +1,49 @@
+# Common settings for the harness scripts; sourced, not run.
+# shellcheck shell=bash
+set -euo pipefail
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CACHE=${CACHE:-$TOP/.cache}
+BUILD=${BUILD:-$TOP/build}
+TREE=${TREE:-$TOP/linux}
+SERIES_DIR=$TOP/series
+PKG=linux-source-6.12
+TARBALL=/usr/src/$PKG.tar.xz
+JOBS=${JOBS:-$(nproc)}
+
+# Reproducible kernel builds: no timestamps or host names in the image,
+# so ccache hits across runs.
+export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'
+export KBUILD_BUILD_USER=vfio
+export KBUILD_BUILD_HOST=harness
+export CCACHE_DIR=${CCACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ccache}
+export CCACHE_BASEDIR=$TOP
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+
+# Fixed identity and dates for commits the harness makes itself.
+export GIT_COMMITTER_NAME=${GIT_COMMITTER_NAME:-vfio-harness}
+export GIT_COMMITTER_EMAIL=${GIT_COMMITTER_EMAIL:-harness@localhost}
+
+say() { printf '>>> %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# The Debian package version the series was last tested on.
+tested_version() { sed -n 's/^debian-package: *//p' "$SERIES_DIR/BASE"; }
+installed_version() { dpkg-query -W -f='${Version}' "$PKG" 2>/dev/null || true; }
+
+# Unpacked pristine source for the installed package version.
+src_dir() {
+	local v
+	v=$(installed_version)
+	[ -n "$v" ] || die "$PKG is not installed (run: make deps)"
+	echo "$CACHE/src/${v//\~/_}"
+}
+
+# Kernel source tree for a variant: "series" (patched git tree) or "base".
+variant_src() {
+	case $1 in
+	series) echo "$TREE" ;;
+	base) src_dir ;;
+	*) die "unknown variant '$1' (series or base)" ;;
+	esac
+}

@@ -1,0 +1,59 @@
+#!/bin/bash
+# lint.sh [OUTDIR]: checkpatch --strict on every patch of the series, and
+# sparse (C=2) plus W=1 on the kernel directories the series touches,
+# compared with the same build of the unpatched base: any new warning
+# fails. Prints KTAP-style lines and writes "PASS FAIL 0" to OUTDIR/counts.
+. "$(dirname "$0")/lib.sh"
+
+out=${1:-$BUILD/results/lint}
+mkdir -p "$out"
+pass=0 fail=0 n=0
+check() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n lint: $2"; pass=$((pass + 1))
+	else
+		echo "not ok $n lint: $2"; fail=$((fail + 1))
+	fi
+}
+
+# 1. checkpatch on each patch as it will be mailed.
+while read -r p; do
+	case $p in ''|'#'*) continue ;; esac
+	(cd "$TREE" && ./scripts/checkpatch.pl --strict --terse --show-types \
+		"$SERIES_DIR/$p") >"$out/checkpatch.log" 2>&1 || true
+	total=$(grep -E '^total: ' "$out/checkpatch.log" || echo 'total: ?')
+	grep -Ev '^total: |^$' "$out/checkpatch.log" | sed 's/^/# /' || true
+	[ "${total#total: 0 errors, 0 warnings, 0 checks}" != "$total" ]
+	check $? "checkpatch --strict $p (${total#total: })"
+done < "$SERIES_DIR/series"
+
+# 2. sparse and W=1 on the touched kernel directories, base vs series.
+dirs=$(git -C "$TREE" diff --name-only base HEAD -- '*.c' '*.h' |
+	grep -Ev '^(tools|Documentation|scripts|include|samples)/' |
+	xargs -r -n1 dirname | sort -u)
+dirs=$(printf '%s\n' drivers/vfio/pci $dirs | sort -u | sed 's|$|/|')
+norm() {	# file paths relative to the source tree, no line numbers
+	grep -E '(warning|error):' "$1" |
+		sed -E 's#^([./]*/)?([^ ]*/)?(linux|[0-9][^/ ]*)/##; s#^\.\./\.\./##' |
+		sed -E 's#:[0-9]+:[0-9]+:#:#; s#:[0-9]+:#:#' | sort -u
+}
+for v in base series; do
+	# Recompile every object so W=1 warnings show (ccache replays them).
+	find "$BUILD/lint-$v" -name '*.o' -path '*/drivers/*' -delete 2>/dev/null || true
+	KOUT=$BUILD/lint-$v "$TOP/scripts/build-kernel.sh" "$v" test \
+		W=1 C=2 $dirs >"$out/build-$v.log" 2>&1 || {
+		tail -20 "$out/build-$v.log" | sed 's/^/# /'
+		check 1 "$v builds $dirs with W=1 C=2"
+		continue
+	}
+	norm "$out/build-$v.log" > "$out/warnings-$v"
+done
+comm -13 "$out/warnings-base" "$out/warnings-series" > "$out/warnings-new" 2>/dev/null || true
+sed 's/^/# new: /' "$out/warnings-new"
+[ ! -s "$out/warnings-new" ] && [ -f "$out/warnings-series" ]
+check $? "no new sparse or W=1 warnings in $(echo $dirs) ($(wc -l < "$out/warnings-base") in base)"
+
+echo "$pass $fail 0" > "$out/counts"
+echo "# lint: $pass passed, $fail failed"
+[ "$fail" = 0 ]

@@ -1,0 +1,112 @@
+#!/bin/bash
+# run-guest.sh KERNEL INITRAMFS PLAN IVSHMEM_SIZE OUTDIR
+#
+# Boot the guest under QEMU (TCG) with edu behind a PCIe root port (so
+# that it has a bus reset) and ivshmem-plain on the root bus, backed by a
+# fresh host file. Print the tests' KTAP output, then the host-side checks
+# as KTAP, and write "PASS FAIL SKIP" to OUTDIR/counts. Exit 0 when
+# every check passed.
+. "$(dirname "$0")/lib.sh"
+
+kernel=${1:?kernel image}
+initrd=${2:?initramfs}
+plan=${3:?plan}
+size=${4:?ivshmem size, e.g. 64M}
+out=${5:?output directory}
+timeout=${TIMEOUT:-600}
+name=$(basename "$out")
+
+mkdir -p "$out"
+rm -f "$out"/{console.log,tests.log,counts,ivshmem.bin}
+shm=$out/ivshmem.bin
+truncate -s "$size" "$shm"
+
+qemu=(qemu-system-x86_64 -accel tcg -cpu max -M q35,kernel-irqchip=split
+      -m 1G -smp 2 -display none -monitor none -no-reboot
+      -device intel-iommu,intremap=on,caching-mode=on
+      -device pcie-root-port,id=rp1,chassis=1,slot=1
+      -device edu,bus=rp1
+      -object memory-backend-file,id=shm,share=on,mem-path="$shm",size="$size"
+      -device ivshmem-plain,memdev=shm
+      -kernel "$kernel" -initrd "$initrd"
+      -append "console=ttyS0 intel_iommu=on panic=-1 harness.plan=$plan ${APPEND:-}"
+      -serial file:"$out/console.log" -serial file:"$out/tests.log")
+echo "${qemu[*]}" > "$out/qemu.cmd"
+
+say "$name: booting $(basename "$(dirname "$(dirname "$(dirname "$kernel")")")") plan=$plan ivshmem=$size"
+start=$SECONDS
+set +e
+timeout --foreground -k 10 "$timeout" "${qemu[@]}" </dev/null >"$out/qemu.out" 2>&1
+rc=$?
+set -e
+elapsed=$((SECONDS - start))
+tr -d '\r' < "$out/tests.log" > "$out/tests.txt" || true
+tr -d '\r' < "$out/console.log" > "$out/console.txt" || true
+
+# The guest's own output: KTAP from each test program.
+sed -n '/^harness: start/,$p' "$out/tests.txt"
+
+pass=0 fail=0 skip=0 n=0
+check() {	# check OK DESCRIPTION
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n $name: $2"
+		pass=$((pass + 1))
+	else
+		echo "not ok $n $name: $2"
+		fail=$((fail + 1))
+	fi
+}
+
+echo "# host checks for $name (${elapsed} s)"
+if [ $rc = 124 ] || [ $rc = 137 ]; then
+	check 1 "guest finished within ${timeout} s"
+else
+	grep -q '^harness: done' "$out/tests.txt"
+	check $? "guest ran the plan and powered off (qemu exit $rc)"
+fi
+! grep -q '^harness: bind-failed' "$out/tests.txt"
+check $? "edu and ivshmem bound to vfio-pci"
+
+# Every program must exit 0 and print its totals; add them up.
+while read -r _ _ code prog; do
+	[ "$code" = 0 ]
+	check $? "$prog exited with status $code"
+done < <(grep '^harness: exit ' "$out/tests.txt")
+grep -q '^harness: run ' "$out/tests.txt"
+check $? "the plan ran at least one test program"
+while read -r p f xf xp s e; do
+	pass=$((pass + p + xf))
+	fail=$((fail + f + xp + e))
+	skip=$((skip + s))
+done < <(sed -n 's/^# Totals: pass:\([0-9]*\) fail:\([0-9]*\) xfail:\([0-9]*\) xpass:\([0-9]*\) skip:\([0-9]*\) error:\([0-9]*\)$/\1 \2 \3 \4 \5 \6/p' "$out/tests.txt")
+[ "$(grep -c '^# Totals:' "$out/tests.txt")" = "$(grep -c '^harness: run ' "$out/tests.txt")" ]
+check $? "every test program printed its totals"
+
+# Data written through the guest mappings must be in the host file.
+while read -r seed length; do
+	"$BUILD/ivshmem-check" "$shm" "$seed" "$length" >"$out/ivshmem-check.log" 2>&1
+	r=$?
+	sed 's/^/# /' "$out/ivshmem-check.log"
+	check $r "ivshmem backing file holds the pattern (seed $seed, $length bytes)"
+done < <(sed -n 's/^# HOSTCHECK ivshmem seed=\(0x[0-9a-f]*\) length=\(0x[0-9a-f]*\)$/\1 \2/p' "$out/tests.txt")
+
+# Any kernel splat fails the run, whatever the tests printed.
+splat='WARNING:|BUG:|Oops|Kernel panic|general protection fault|Call Trace:|UBSAN:|KASAN:|unreferenced object|suspected memory leak|possible (recursive|circular) locking|inconsistent lock state|suspicious RCU usage|rcu: INFO:|detected stall|blocked for more than|soft lockup|hard LOCKUP|kernel BUG'
+if grep -Eq "$splat" "$out/console.txt"; then
+	grep -En -B2 -A25 "$splat" "$out/console.txt" | head -80 | sed 's/^/# /'
+	check 1 "no kernel splat in the guest log"
+else
+	check 0 "no kernel splat in the guest log"
+fi
+if [ "${EXPECT_KMEMLEAK:-0}" = 1 ]; then
+	grep -q '^harness: kmemleak scanned' "$out/tests.txt"
+	check $? "kmemleak scanned after the tests"
+fi
+[ "$skip" = 0 ]
+check $? "no test skipped ($skip skipped)"
+grep '^# METRIC ' "$out/tests.txt" > "$out/metrics" || true
+
+echo "$pass $fail $skip" > "$out/counts"
+echo "# $name: $pass passed, $fail failed, $skip skipped"
+[ "$fail" = 0 ]
