@@ -33,12 +33,12 @@ qemu=(qemu-system-x86_64 -accel tcg -cpu max -M q35,kernel-irqchip=split
       -serial file:"$out/console.log" -serial file:"$out/tests.log")
 echo "${qemu[*]}" > "$out/qemu.cmd"
 
-say "$name: booting $(basename "$(dirname "$(dirname "$(dirname "$kernel")")")") plan=$plan ivshmem=$size"
+say "$name: booting ${kernel#"$TOP/"} plan=$plan ivshmem=$size"
 start=$SECONDS
+# From here on every failure is a check result, not a reason to stop.
 set +e
 timeout --foreground -k 10 "$timeout" "${qemu[@]}" </dev/null >"$out/qemu.out" 2>&1
 rc=$?
-set -e
 elapsed=$((SECONDS - start))
 tr -d '\r' < "$out/tests.log" > "$out/tests.txt" || true
 tr -d '\r' < "$out/console.log" > "$out/console.txt" || true
