@@ -9,7 +9,7 @@ S := scripts
 all: demo
 
 help:
-	@sed -n 's/^## //p' README.md
+	@sed -n '/^make /p' README.md
 
 # Build the patched test kernel and boot it: BAR mappings end to end.
 demo:

@@ -32,5 +32,6 @@ cp "$tmp"/*.patch "$SERIES_DIR/"
 	(cd "$tmp" && ls [0-9][0-9][0-9][0-9]-*.patch | grep -v '^0000-cover-letter')
 } > "$SERIES_DIR/series"
 git update-ref refs/harness/applied HEAD
+rm -f .git/harness-series	# make tree re-applies once and checks
 say "exported $n patches to $SERIES_DIR"
 git -C "$TOP" status --short -- series

@@ -21,10 +21,11 @@ check() {
 # 1. checkpatch on each patch as it will be mailed.
 while read -r p; do
 	case $p in ''|'#'*) continue ;; esac
-	(cd "$TREE" && ./scripts/checkpatch.pl --strict --terse --show-types \
+	# Debian's python3 has ply and git for spdxcheck.py.
+	(cd "$TREE" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --show-types \
 		"$SERIES_DIR/$p") >"$out/checkpatch.log" 2>&1 || true
 	total=$(grep -E '^total: ' "$out/checkpatch.log" || echo 'total: ?')
-	grep -Ev '^total: |^$' "$out/checkpatch.log" | sed 's/^/# /' || true
+	grep -E -A1 '^(ERROR|WARNING|CHECK):' "$out/checkpatch.log" | sed 's/^/# /'
 	[ "${total#total: 0 errors, 0 warnings, 0 checks}" != "$total" ]
 	check $? "checkpatch --strict $p (${total#total: })"
 done < "$SERIES_DIR/series"

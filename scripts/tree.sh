@@ -33,7 +33,9 @@ if [ ! -d "$TREE/.git" ]; then
 		git -C "$TREE" config user.email "vfio-dmabuf@localhost"
 	fi
 	(cd "$src" && GIT_DIR=$TREE/.git GIT_WORK_TREE=$src git add -A -f)
-	GIT_AUTHOR_NAME=Debian GIT_AUTHOR_EMAIL=debian-kernel@lists.debian.org \
+	# Fixed identity and dates: the base commit is the same everywhere.
+	export GIT_AUTHOR_NAME=Debian GIT_AUTHOR_EMAIL=debian-kernel@lists.debian.org
+	export GIT_COMMITTER_NAME=Debian GIT_COMMITTER_EMAIL=debian-kernel@lists.debian.org
 	GIT_AUTHOR_DATE=$base_date GIT_COMMITTER_DATE=$base_date \
 		git -C "$TREE" commit -q -m "Base: $PKG $ver" \
 		-m "Pristine /usr/src/$PKG.tar.xz from the Debian package, unpacked."
@@ -41,6 +43,7 @@ if [ ! -d "$TREE/.git" ]; then
 		git -C "$TREE" tag -a base -m "$PKG $ver"
 	git -C "$TREE" checkout -q -f series
 	git -C "$TREE" update-ref refs/harness/applied HEAD
+	unset GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL
 fi
 
 tree_ver=$(git -C "$TREE" for-each-ref --format='%(contents:subject)' refs/tags/base)
@@ -57,7 +60,16 @@ if [ "${FORCE:-0}" != 1 ] &&
    [ "$(git rev-parse HEAD)" != "$(git rev-parse -q --verify refs/harness/applied || true)" ]; then
 	die "$TREE has commits that were not applied from the series: run make export first (or FORCE=1 make tree to drop them; HEAD is kept as refs/harness/previous)"
 fi
+
+# Nothing to do when the tree already is the series as it stands.
+sum=$(cat "$SERIES_DIR/series" $(grep -v '^#' "$SERIES_DIR/series" | sed "s|^|$SERIES_DIR/|") | sha256sum)
+if [ "$(cat .git/harness-series 2>/dev/null)" = "$sum" ] &&
+   [ "$(git rev-parse HEAD)" = "$(git rev-parse -q --verify refs/harness/applied || true)" ]; then
+	say "$TREE is up to date with the series ($(git rev-list --count base..HEAD) patches on $PKG $ver)"
+	exit 0
+fi
 git update-ref refs/harness/previous HEAD
+rm -f .git/harness-series
 
 [ "$ver" = "$want" ] ||
 	say "warning: the series was last tested on $PKG $want; installed is $ver"
@@ -77,4 +89,5 @@ while read -r p; do
 done < "$SERIES_DIR/series"
 rm -f /tmp/am.$$
 git update-ref refs/harness/applied HEAD
+echo "$sum" > .git/harness-series
 say "$TREE: $n patches applied on $PKG $ver ($(git rev-parse --short HEAD))"
