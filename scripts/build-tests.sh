@@ -13,7 +13,10 @@ mkdir -p "$out"
 make -s -C "$TREE/tools/testing/selftests/vfio" OUTPUT="$out" \
 	KHDR_INCLUDES="-isystem $hdr/include" LDFLAGS=-static CC="ccache gcc"
 
-gcc -O2 -Wall -Werror -isystem "$hdr/include" \
-	-I"$TREE/tools/testing/selftests/vfio" \
+# Harness programs use the selftests' helpers.
+util=$TREE/tools/testing/selftests/vfio
+gcc -O2 -Wall -Werror -static -isystem "$hdr/include" -I"$util" \
+	-o "$out/vfio_bar_bench" "$TOP/guest/bench/vfio_bar_bench.c" "$util/vfio_pci_util.c"
+gcc -O2 -Wall -Werror -isystem "$hdr/include" -I"$util" \
 	-o "$BUILD/ivshmem-check" "$TOP/scripts/ivshmem-check.c" \
-	"$TREE/tools/testing/selftests/vfio/vfio_pci_util.c"
+	"$util/vfio_pci_util.c"
