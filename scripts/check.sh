@@ -15,11 +15,16 @@ t0=$SECONDS
 stage() { say "[$((SECONDS - t0)) s] $*"; }
 stage "deps"
 "$TOP/scripts/deps.sh"
-stage "tree"
-"$TOP/scripts/tree.sh"
-stage "selftests"
-"$TOP/scripts/build-tests.sh"
-"$TOP/scripts/initramfs.sh" "$BUILD/initramfs.cpio.gz"
+# Without a tree and built tests nothing else can run: one failure.
+for step in tree.sh build-tests.sh "initramfs.sh $BUILD/initramfs.cpio.gz"; do
+	stage "${step%% *}"
+	# shellcheck disable=SC2086
+	if ! "$TOP/scripts/"$step; then
+		echo "not ok ${step%% *}"
+		echo "0 passed, 1 failed"
+		exit 1
+	fi
+done
 
 pass=0 fail=0 skip=0
 results=$BUILD/results/$variant
@@ -58,6 +63,8 @@ fi
 
 stage "done"
 echo "# metrics"
-cat "$results"/*/metrics 2>/dev/null | sort -u || true
+for m in "$results"/*/metrics; do
+	[ -s "$m" ] && sed "s/^# METRIC /# $(basename "$(dirname "$m")"): /" "$m"
+done
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]

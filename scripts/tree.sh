@@ -79,7 +79,7 @@ n=0
 while read -r p; do
 	case $p in ''|'#'*) continue ;; esac
 	if ! git am -q --committer-date-is-author-date "$SERIES_DIR/$p" >/tmp/am.$$ 2>&1; then
-		cat /tmp/am.$$ >&2
+		grep -v -e 'git am --' -e 'When you have resolved' /tmp/am.$$ >&2
 		rm -f /tmp/am.$$
 		git am --abort
 		git update-ref refs/harness/applied HEAD
