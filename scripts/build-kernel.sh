@@ -33,6 +33,13 @@ while read -r line; do
 	*) continue ;;
 	esac
 	got=$(grep -E "^($sym=|# $sym is not set)" "$out/.config.new" || echo "# $sym is not set")
+	# Options the series adds do not exist in the base (or before the
+	# patch that adds them, in a bisection build).
+	if [ "$got" != "$line" ] &&
+	   ! grep -rqE "^(menu)?config ${sym#CONFIG_}\b" "$src" --include='Kconfig*'; then
+		echo "config: $sym does not exist in this tree, ignored" >&2
+		continue
+	fi
 	if [ "$got" != "$line" ]; then
 		echo "config: wanted '$line', got '$got'" >&2
 		bad=1

@@ -7,7 +7,7 @@
 
 variant=${VARIANT:-series}
 flavors=${FLAVORS:-test debug}
-plans=${PLANS:-64m:64M 1g:1G}
+plans=${PLANS:-64m:64M 1g:1G p2p:64M:switch}
 lint=${LINT:-1}
 [ "$variant" = series ] || lint=0
 
@@ -45,12 +45,12 @@ for flavor in $flavors; do
 	kleak=0
 	[ "$flavor" = debug ] && kleak=1
 	for p in $plans; do
-		plan=${p%%:*} size=${p#*:}
+		IFS=: read -r plan size topology <<< "$p"
 		stage "guest $variant-$flavor-$plan"
 		EXPECT_KMEMLEAK=$kleak "$TOP/scripts/run-guest.sh" \
 			"$BUILD/$variant-$flavor/arch/x86/boot/bzImage" \
 			"$BUILD/initramfs.cpio.gz" "$plan" "$size" \
-			"$results/$variant-$flavor-$plan" || true
+			"$results/$variant-$flavor-$plan" "${topology:-rootport}" || true
 		add "$results/$variant-$flavor-$plan/counts"
 	done
 done

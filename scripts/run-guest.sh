@@ -1,11 +1,14 @@
 #!/bin/bash
-# run-guest.sh KERNEL INITRAMFS PLAN IVSHMEM_SIZE OUTDIR
+# run-guest.sh KERNEL INITRAMFS PLAN IVSHMEM_SIZE OUTDIR [TOPOLOGY]
 #
-# Boot the guest under QEMU (TCG) with edu behind a PCIe root port (so
-# that it has a bus reset) and ivshmem-plain on the root bus, backed by a
-# fresh host file. Print the tests' KTAP output, then the host-side checks
-# as KTAP, and write "PASS FAIL SKIP" to OUTDIR/counts. Exit 0 when
-# every check passed.
+# Boot the guest under QEMU (TCG) with edu and ivshmem-plain, the latter
+# backed by a fresh host file, in one of two topologies:
+#  rootport  edu behind a PCIe root port (so that it has a bus reset),
+#            ivshmem on the root bus: no P2P between them (the q35 host
+#            bridge is not on the P2PDMA allow list);
+#  switch    both behind one PCIe switch: P2P allowed.
+# Print the tests' KTAP output, then the host-side checks as KTAP, and
+# write "PASS FAIL SKIP" to OUTDIR/counts. Exit 0 when every check passed.
 . "$(dirname "$0")/lib.sh"
 
 kernel=${1:?kernel image}
@@ -13,6 +16,7 @@ initrd=${2:?initramfs}
 plan=${3:?plan}
 size=${4:?ivshmem size, e.g. 64M}
 out=${5:?output directory}
+topology=${6:-rootport}
 timeout=${TIMEOUT:-600}
 name=$(basename "$out")
 
@@ -24,16 +28,25 @@ truncate -s "$size" "$shm"
 qemu=(qemu-system-x86_64 -accel tcg -cpu max -M q35,kernel-irqchip=split
       -m 1G -smp 2 -display none -monitor none -no-reboot
       -device intel-iommu,intremap=on,caching-mode=on
-      -device pcie-root-port,id=rp1,chassis=1,slot=1
-      -device edu,bus=rp1
       -object memory-backend-file,id=shm,share=on,mem-path="$shm",size="$size"
-      -device ivshmem-plain,memdev=shm
+      -device pcie-root-port,id=rp1,chassis=1,slot=1
       -kernel "$kernel" -initrd "$initrd"
       -append "console=ttyS0 intel_iommu=on panic=-1 harness.plan=$plan ${APPEND:-}"
       -serial file:"$out/console.log" -serial file:"$out/tests.log")
+case $topology in
+rootport)
+	qemu+=(-device edu,bus=rp1 -device ivshmem-plain,memdev=shm) ;;
+switch)
+	qemu+=(-device x3130-upstream,id=up,bus=rp1
+	       -device xio3130-downstream,id=dn1,bus=up,chassis=2,slot=1
+	       -device xio3130-downstream,id=dn2,bus=up,chassis=3,slot=2
+	       -device edu,bus=dn1 -device ivshmem-plain,memdev=shm,bus=dn2) ;;
+*)
+	die "unknown topology '$topology'" ;;
+esac
 echo "${qemu[*]}" > "$out/qemu.cmd"
 
-say "$name: booting ${kernel#"$TOP/"} plan=$plan ivshmem=$size"
+say "$name: booting ${kernel#"$TOP/"} plan=$plan ivshmem=$size topology=$topology"
 start=$SECONDS
 # From here on every failure is a check result, not a reason to stop.
 set +e
