@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all demo check check-base deps tree export kernel tests lint bench clean help
+.PHONY: all demo check check-base deps tree export kernel tests lint matrix bench clean help
 
 all: demo
 
@@ -42,6 +42,13 @@ tests:
 lint:
 	@$(S)/tree.sh
 	@$(S)/lint.sh
+
+# i386, modules, no ZONE_DEVICE (booted), and every patch building alone.
+matrix:
+	@$(S)/tree.sh
+	@$(S)/build-tests.sh
+	@$(S)/initramfs.sh build/initramfs.cpio.gz
+	@$(S)/matrix.sh
 
 bench:
 	@$(S)/bench.sh

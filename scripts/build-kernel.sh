@@ -1,23 +1,29 @@
 #!/bin/bash
-# build-kernel.sh VARIANT FLAVOR [MAKE ARGS]: configure VARIANT (series|base)
-# with configs/FLAVOR.config (test|debug) merged onto x86_64 tinyconfig and
-# build it (default target bzImage) in build/VARIANT-FLAVOR, or in $KOUT.
+# build-kernel.sh VARIANT FLAVOR [MAKE ARGS]: configure VARIANT (series|base,
+# or the tree in $SRC) with configs/test.config plus configs/FLAVOR.config
+# (none for FLAVOR=test) merged onto tinyconfig, and build it (default
+# target bzImage) in build/VARIANT-FLAVOR, or in $KOUT. FLAVOR i386 is a
+# 32-bit build from configs/i386.config alone.
 . "$(dirname "$0")/lib.sh"
 
 variant=${1:?variant: series or base}
-flavor=${2:?flavor: test or debug}
-src=$(variant_src "$variant")
+flavor=${2:?flavor: test, debug, nodmabuf, module or i386}
+src=${SRC:-$(variant_src "$variant")}
 shift 2
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(bzImage)
 out=${KOUT:-$BUILD/$variant-$flavor}
-frags=("$TOP/configs/test.config")
-[ "$flavor" = test ] || frags+=("$TOP/configs/$flavor.config")
+arch=x86_64
+case $flavor in
+test) frags=("$TOP/configs/test.config") ;;
+i386) frags=("$TOP/configs/i386.config"); arch=i386 ;;
+*) frags=("$TOP/configs/test.config" "$TOP/configs/$flavor.config") ;;
+esac
 for f in "${frags[@]}"; do [ -f "$f" ] || die "no config fragment $f"; done
 [ -f "$src/Makefile" ] || die "no kernel source in $src (run make tree)"
 
 mkdir -p "$out"
-kmake() { make -s -C "$src" O="$out" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc" "$@"; }
+kmake() { make -s -C "$src" O="$out" ARCH=$arch CC="ccache gcc" HOSTCC="ccache gcc" "$@"; }
 
 # Configure from scratch every time into a scratch file; replace .config
 # only when it changes so that an unchanged config rebuilds nothing.
@@ -25,26 +31,31 @@ kmake KCONFIG_CONFIG=.config.new tinyconfig >/dev/null
 (cd "$out" && KCONFIG_CONFIG=.config.new \
 	"$src/scripts/kconfig/merge_config.sh" -m -Q .config.new "${frags[@]}" >/dev/null)
 kmake KCONFIG_CONFIG=.config.new olddefconfig >/dev/null
-bad=0
+# Every option in the fragments must hold in the final .config; where
+# fragments disagree the later one wins, as in merge_config.sh.
+declare -A want
 while read -r line; do
 	case $line in
 	CONFIG_*=*) sym=${line%%=*} ;;
 	'# CONFIG_'*' is not set') sym=${line#\# }; sym=${sym%% *}; line="# $sym is not set" ;;
 	*) continue ;;
 	esac
+	want[$sym]=$line
+done < <(cat "${frags[@]}")
+bad=0
+for sym in "${!want[@]}"; do
+	line=${want[$sym]}
 	got=$(grep -E "^($sym=|# $sym is not set)" "$out/.config.new" || echo "# $sym is not set")
+	[ "$got" = "$line" ] && continue
 	# Options the series adds do not exist in the base (or before the
 	# patch that adds them, in a bisection build).
-	if [ "$got" != "$line" ] &&
-	   ! grep -rqE "^(menu)?config ${sym#CONFIG_}\b" "$src" --include='Kconfig*'; then
+	if ! grep -rqE "^(menu)?config ${sym#CONFIG_}\b" "$src" --include='Kconfig*'; then
 		echo "config: $sym does not exist in this tree, ignored" >&2
 		continue
 	fi
-	if [ "$got" != "$line" ]; then
-		echo "config: wanted '$line', got '$got'" >&2
-		bad=1
-	fi
-done < <(cat "${frags[@]}")
+	echo "config: wanted '$line', got '$got'" >&2
+	bad=1
+done
 [ $bad = 0 ] || die "$variant-$flavor: the config fragments do not hold (missing dependencies?)"
 if ! cmp -s "$out/.config.new" "$out/.config"; then
 	mv "$out/.config.new" "$out/.config"

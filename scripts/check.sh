@@ -1,15 +1,17 @@
 #!/bin/bash
 # make check: build the series and run every test on the test and the debug
-# kernel (two guests each: 64 MiB and 1 GiB ivshmem), then lint. Ends with
-# "N passed, N failed". VARIANT=base runs the same tests on the unpatched
-# base; FLAVORS and PLANS narrow the run.
+# kernel (three guests each: 64 MiB and 1 GiB ivshmem, and a PCIe switch
+# topology for P2P), then lint and the build matrix. Ends with "N passed,
+# N failed". VARIANT=base runs the same tests on the unpatched base;
+# FLAVORS, PLANS, LINT=0 and MATRIX=0 narrow the run.
 . "$(dirname "$0")/lib.sh"
 
 variant=${VARIANT:-series}
 flavors=${FLAVORS:-test debug}
 plans=${PLANS:-64m:64M 1g:1G p2p:64M:switch}
 lint=${LINT:-1}
-[ "$variant" = series ] || lint=0
+matrix=${MATRIX:-1}
+[ "$variant" = series ] || { lint=0; matrix=0; }
 
 t0=$SECONDS
 stage() { say "[$((SECONDS - t0)) s] $*"; }
@@ -59,6 +61,12 @@ if [ "$lint" = 1 ]; then
 	stage "lint"
 	"$TOP/scripts/lint.sh" "$results/lint" || true
 	add "$results/lint/counts"
+fi
+
+if [ "$matrix" = 1 ]; then
+	stage "matrix"
+	"$TOP/scripts/matrix.sh" "$results/matrix" || true
+	add "$results/matrix/counts"
 fi
 
 stage "done"

@@ -22,13 +22,24 @@ check() {
 while read -r p; do
 	case $p in ''|'#'*) continue ;; esac
 	# Debian's python3 has ply and git for spdxcheck.py.
-	(cd "$TREE" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --show-types \
+	(cd "$TREE" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --show-types --ignore FILE_PATH_CHANGES \
 		"$SERIES_DIR/$p") >"$out/checkpatch.log" 2>&1 || true
 	total=$(grep -E '^total: ' "$out/checkpatch.log" || echo 'total: ?')
 	grep -E -A1 '^(ERROR|WARNING|CHECK):' "$out/checkpatch.log" | sed 's/^/# /'
 	[ "${total#total: 0 errors, 0 warnings, 0 checks}" != "$total" ]
 	check $? "checkpatch --strict $p (${total#total: })"
 done < "$SERIES_DIR/series"
+
+# checkpatch's FILE_PATH_CHANGES only asks whether MAINTAINERS needs an
+# update; answer it: every file the series adds must have a maintainer.
+unowned=
+for f in $(git -C "$TREE" diff --name-only --diff-filter=A base HEAD); do
+	m=$(cd "$TREE" && ./scripts/get_maintainer.pl --no-git --no-git-fallback \
+		--nol --noroles --nomultiline -f "$f" 2>/dev/null | grep -v Torvalds || true)
+	[ -n "$m" ] || unowned="$unowned $f"
+done
+[ -z "$unowned" ]
+check $? "every file the series adds is covered by MAINTAINERS${unowned:+ (not:$unowned)}"
 
 # 2. sparse and W=1 on the touched kernel directories, base vs series.
 dirs=$(git -C "$TREE" diff --name-only base HEAD -- '*.c' '*.h' |
