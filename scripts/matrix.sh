@@ -7,7 +7,7 @@
 #  - x86_64 without ZONE_DEVICE: the export is compiled out, the kernel
 #    boots, BAR mmap tests pass and the feature is unknown (ENOTTY);
 #  - every patch of the series that touches the kernel builds on its own
-#    (the test config, incrementally, in a worktree of linux/).
+#    (the test config, incrementally).
 . "$(dirname "$0")/lib.sh"
 
 out=${1:-$BUILD/results/matrix}
@@ -56,23 +56,25 @@ else
 	check 1 "x86_64 without ZONE_DEVICE builds (dma-buf export compiled out)"
 fi
 
-# Bisection: each kernel-touching patch, in order, builds on its own.
-wt=$BUILD/bisect-src
-if ! git -C "$wt" rev-parse -q --verify HEAD >/dev/null 2>&1; then
-	rm -rf "$wt"
-	git -C "$TREE" worktree prune
-	git -C "$TREE" worktree add -q --detach "$wt" base
-fi
-for c in $(git -C "$TREE" rev-list --reverse base..HEAD); do
+# Bisection: each kernel-touching patch, in order, builds on its own. The
+# commits are checked out in linux/ itself and built into the test kernel's
+# build directory, so each step is an incremental build with ccache hits;
+# linux/ goes back to the series branch afterwards.
+[ -z "$(git -C "$TREE" status --porcelain --untracked-files=no)" ] ||
+	die "$TREE has uncommitted changes"
+trap 'git -C "$TREE" checkout -q series' EXIT
+for c in $(git -C "$TREE" rev-list --reverse base..series); do
 	subject=$(git -C "$TREE" log -1 --format=%s "$c")
 	if ! git -C "$TREE" diff --name-only "$c^" "$c" |
 	     grep -qvE '^(tools|Documentation)/|^MAINTAINERS$'; then
 		continue
 	fi
-	git -C "$wt" checkout -q --detach "$c"
-	SRC=$wt KOUT=$BUILD/bisect build "bisect-$c" series test
+	git -C "$TREE" checkout -q --detach "$c"
+	build "bisect-$(git -C "$TREE" rev-parse --short "$c")" series test
 	check $? "builds at: $subject"
 done
+git -C "$TREE" checkout -q series
+trap - EXIT
 
 echo "$pass $fail $skip" > "$out/counts"
 echo "# matrix: $pass passed, $fail failed"
