@@ -8,7 +8,7 @@
 
 variant=${VARIANT:-series}
 flavors=${FLAVORS:-test debug}
-plans=${PLANS:-64m:64M 1g:1G p2p:64M:switch}
+plans=${PLANS:-64m:64M 1g:1G p2p:64M:switch hostbridge:64M:hostbridge}
 lint=${LINT:-1}
 matrix=${MATRIX:-1}
 [ "$variant" = series ] || { lint=0; matrix=0; }
