@@ -41,6 +41,21 @@ done
 [ -z "$unowned" ]
 check $? "every file the series adds is covered by MAINTAINERS${unowned:+ (not:$unowned)}"
 
+# kernel-doc of every C file and header the series touches outside tools/:
+# no warning that the base does not have.
+kdoc=0
+for f in $(git -C "$TREE" diff --name-only base HEAD -- '*.c' '*.h' | grep -v '^tools/'); do
+	b=0
+	[ -f "$(src_dir)/$f" ] &&
+		b=$("$TREE/scripts/kernel-doc" -none -Wall "$(src_dir)/$f" 2>&1 | grep -c warning)
+	s=$("$TREE/scripts/kernel-doc" -none -Wall "$TREE/$f" 2>&1 | grep -c warning)
+	if [ "$s" -gt "$b" ]; then
+		"$TREE/scripts/kernel-doc" -none -Wall "$TREE/$f" 2>&1 | sed 's/^/# /'
+		kdoc=1
+	fi
+done
+check $kdoc "no new kernel-doc warnings in the files the series touches"
+
 # 2. sparse and W=1 on the touched kernel directories, base vs series.
 dirs=$(git -C "$TREE" diff --name-only base HEAD -- '*.c' '*.h' |
 	grep -Ev '^(tools|Documentation|scripts|include|samples)/' |
