@@ -43,3 +43,16 @@ variant_src() {
 	*) die "unknown variant '$1' (series or base)" ;;
 	esac
 }
+
+# check STATUS DESCRIPTION: print one KTAP result line, "$CHECK_PREFIX:"
+# before the description, and count it in $pass or $fail (and $n).
+check() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n $CHECK_PREFIX: $2"
+		pass=$((pass + 1))
+	else
+		echo "not ok $n $CHECK_PREFIX: $2"
+		fail=$((fail + 1))
+	fi
+}

@@ -9,14 +9,7 @@ out=${1:-$BUILD/results/lint}
 mkdir -p "$out"
 set +e	# failures below are check results
 pass=0 fail=0 n=0
-check() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n lint: $2"; pass=$((pass + 1))
-	else
-		echo "not ok $n lint: $2"; fail=$((fail + 1))
-	fi
-}
+CHECK_PREFIX=lint
 
 # 1. checkpatch on each patch as it will be mailed.
 while read -r p; do

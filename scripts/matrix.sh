@@ -14,14 +14,7 @@ out=${1:-$BUILD/results/matrix}
 mkdir -p "$out"
 set +e	# failures below are check results
 pass=0 fail=0 skip=0 n=0
-check() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n matrix: $2"; pass=$((pass + 1))
-	else
-		echo "not ok $n matrix: $2"; fail=$((fail + 1))
-	fi
-}
+CHECK_PREFIX=matrix
 build() {	# build LOG VARIANT FLAVOR [TARGETS]
 	local log=$1
 	shift

@@ -66,16 +66,7 @@ tr -d '\r' < "$out/console.log" > "$out/console.txt" || true
 sed -n '/^harness: start/,$p' "$out/tests.txt"
 
 pass=0 fail=0 skip=0 n=0
-check() {	# check OK DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n $name: $2"
-		pass=$((pass + 1))
-	else
-		echo "not ok $n $name: $2"
-		fail=$((fail + 1))
-	fi
-}
+CHECK_PREFIX=$name
 
 echo "# host checks for $name (${elapsed} s)"
 if [ $rc = 124 ] || [ $rc = 137 ]; then
