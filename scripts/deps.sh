@@ -3,7 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 
 pkgs=(build-essential bc bison flex libelf-dev libssl-dev dwarves cpio xz-utils
-      ccache sparse qemu-system-x86 busybox-static perl python3 python3-ply python3-git git file
+      ccache sparse rsync qemu-system-x86 busybox-static perl python3 python3-ply python3-git git file
       gcc-i686-linux-gnu)
 missing=()
 for p in "${pkgs[@]}"; do
