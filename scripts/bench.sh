@@ -21,7 +21,8 @@ mkdir -p "$res"
 for r in $(seq "$rounds"); do
 	for size in 64M 1G; do
 		for v in base series; do
-			TIMEOUT=600 "$TOP/scripts/run-guest.sh" \
+			TIMEOUT=600 EXPECT_IMPORTER=$([ $v = series ] && echo 1 || echo 0) \
+				"$TOP/scripts/run-guest.sh" \
 				"$BUILD/$v-test/arch/x86/boot/bzImage" \
 				"$BUILD/initramfs.cpio.gz" bench "$size" \
 				"$res/$v-$size-$r" >"$res/$v-$size-$r.log" 2>&1 ||

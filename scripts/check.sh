@@ -45,11 +45,15 @@ for flavor in $flavors; do
 		continue
 	fi
 	kleak=0
+	# The test importer comes with the series.
+	importer=0
+	[ "$variant" = series ] && importer=1
 	[ "$flavor" = debug ] && kleak=1
 	for p in $plans; do
 		IFS=: read -r plan size topology <<< "$p"
 		stage "guest $variant-$flavor-$plan"
-		EXPECT_KMEMLEAK=$kleak "$TOP/scripts/run-guest.sh" \
+		EXPECT_KMEMLEAK=$kleak EXPECT_IMPORTER=$importer \
+			"$TOP/scripts/run-guest.sh" \
 			"$BUILD/$variant-$flavor/arch/x86/boot/bzImage" \
 			"$BUILD/initramfs.cpio.gz" "$plan" "$size" \
 			"$results/$variant-$flavor-$plan" "${topology:-rootport}" || true

@@ -2,11 +2,16 @@
 # run-guest.sh KERNEL INITRAMFS PLAN IVSHMEM_SIZE OUTDIR [TOPOLOGY]
 #
 # Boot the guest under QEMU (TCG) with edu and ivshmem-plain, the latter
-# backed by a fresh host file, in one of two topologies:
-#  rootport  edu behind a PCIe root port (so that it has a bus reset),
-#            ivshmem on the root bus: no P2P between them (the q35 host
-#            bridge is not on the P2PDMA allow list);
-#  switch    both behind one PCIe switch: P2P allowed, with bus addresses;
+# backed by a fresh host file, and a pci-testdev for the test importer
+# (the device it imports on behalf of), in one of three topologies:
+#  rootport  edu alone behind a PCIe root port (so that it has a bus
+#            reset), two more edus as the two functions of one slot behind
+#            a second root port (so that a hot reset's device set has a
+#            member nobody opened), ivshmem and pci-testdev on the root
+#            bus: no P2P between them (the q35 host bridge is not on the
+#            P2PDMA allow list);
+#  switch    edu, ivshmem and pci-testdev behind one PCIe switch: P2P
+#            allowed, with bus addresses;
 #  hostbridge  as rootport, with an AMD EPYC CPU: the kernel allows P2P
 #            through the host bridge of Zen CPUs, with IOMMU mappings.
 # Print the tests' KTAP output, then the host-side checks as KTAP, and
@@ -38,15 +43,19 @@ qemu=(qemu-system-x86_64 -accel tcg -cpu "$cpu" -M q35,kernel-irqchip=split
       -append "console=ttyS0 intel_iommu=on panic=-1 harness.plan=$plan ${APPEND:-}"
       -serial file:"$out/console.log" -serial file:"$out/tests.log")
 case $topology in
-rootport)
-	qemu+=(-device edu,bus=rp1 -device ivshmem-plain,memdev=shm) ;;
-hostbridge)
-	qemu+=(-device edu,bus=rp1 -device ivshmem-plain,memdev=shm) ;;
+rootport|hostbridge)
+	qemu+=(-device edu,bus=rp1
+	       -device pcie-root-port,id=rp2,chassis=2,slot=2
+	       -device edu,bus=rp2,addr=0.0,multifunction=on
+	       -device edu,bus=rp2,addr=0.1
+	       -device ivshmem-plain,memdev=shm -device pci-testdev) ;;
 switch)
 	qemu+=(-device x3130-upstream,id=up,bus=rp1
 	       -device xio3130-downstream,id=dn1,bus=up,chassis=2,slot=1
 	       -device xio3130-downstream,id=dn2,bus=up,chassis=3,slot=2
-	       -device edu,bus=dn1 -device ivshmem-plain,memdev=shm,bus=dn2) ;;
+	       -device xio3130-downstream,id=dn3,bus=up,chassis=4,slot=3
+	       -device edu,bus=dn1 -device ivshmem-plain,memdev=shm,bus=dn2
+	       -device pci-testdev,bus=dn3) ;;
 *)
 	die "unknown topology '$topology'" ;;
 esac
@@ -76,8 +85,13 @@ else
 	check $? "guest ran the plan and powered off (qemu exit $rc)"
 fi
 ! grep -q '^harness: bind-failed' "$out/tests.txt" &&
-	[ "$(grep -c '^harness: bound ' "$out/tests.txt")" -ge 2 ]
+	grep -q '^harness: bound .* (1234:11e8) .* vfio-pci$' "$out/tests.txt" &&
+	grep -q '^harness: bound .* (1af4:1110) .* vfio-pci$' "$out/tests.txt"
 check $? "edu and ivshmem bound to vfio-pci"
+if [ "${EXPECT_IMPORTER:-1}" = 1 ]; then
+	grep -q '^harness: bound .* (1b36:0005) .* vfio-pci-dmabuf-test$' "$out/tests.txt"
+	check $? "pci-testdev bound to the test importer"
+fi
 
 # Every program must exit 0 and print its totals; add them up.
 while read -r _ _ code prog; do
