@@ -3,20 +3,26 @@
 # or the tree in $SRC) with configs/test.config plus configs/FLAVOR.config
 # (none for FLAVOR=test) merged onto tinyconfig, and build it (default
 # target bzImage) in build/VARIANT-FLAVOR, or in $KOUT. FLAVOR i386 is a
-# 32-bit build from configs/i386.config alone.
+# 32-bit build from configs/i386.config alone; FLAVOR debian and
+# debian-NAME start from Debian's own amd64 config (linux-config-6.12)
+# instead of tinyconfig, with configs/debian.config (and NAME.config).
 . "$(dirname "$0")/lib.sh"
 
 variant=${1:?variant: series or base}
-flavor=${2:?flavor: test, debug, nodmabuf, module or i386}
+flavor=${2:?flavor: test, debug, nodmabuf, i386, debian or debian-p2pdma}
 src=${SRC:-$(variant_src "$variant")}
 shift 2
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(bzImage)
 out=${KOUT:-$BUILD/$variant-$flavor}
 arch=x86_64
+start_config=tinyconfig
 case $flavor in
 test) frags=("$TOP/configs/test.config") ;;
 i386) frags=("$TOP/configs/i386.config"); arch=i386 ;;
+debian) frags=("$TOP/configs/debian.config"); start_config=debian ;;
+debian-*) frags=("$TOP/configs/debian.config" "$TOP/configs/$flavor.config")
+	start_config=debian ;;
 *) frags=("$TOP/configs/test.config" "$TOP/configs/$flavor.config") ;;
 esac
 for f in "${frags[@]}"; do [ -f "$f" ] || die "no config fragment $f"; done
@@ -27,7 +33,12 @@ kmake() { make -s -C "$src" O="$out" ARCH=$arch CC="ccache gcc" HOSTCC="ccache g
 
 # Configure from scratch every time into a scratch file; replace .config
 # only when it changes so that an unchanged config rebuilds nothing.
-kmake KCONFIG_CONFIG=.config.new tinyconfig >/dev/null
+if [ $start_config = debian ]; then
+	[ -f "$DEBIAN_CONFIG" ] || die "no $DEBIAN_CONFIG (run make deps)"
+	xzcat "$DEBIAN_CONFIG" > "$out/.config.new"
+else
+	kmake KCONFIG_CONFIG=.config.new tinyconfig >/dev/null
+fi
 (cd "$out" && KCONFIG_CONFIG=.config.new \
 	"$src/scripts/kconfig/merge_config.sh" -m -Q .config.new "${frags[@]}" >/dev/null)
 kmake KCONFIG_CONFIG=.config.new olddefconfig >/dev/null

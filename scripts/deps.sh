@@ -13,6 +13,9 @@ done
 if [ ! -f "$TARBALL" ]; then
 	missing+=("$PKG")
 fi
+if [ ! -f "$DEBIAN_CONFIG" ]; then
+	missing+=(linux-config-6.12)
+fi
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 
@@ -24,9 +27,10 @@ $sudo apt-get update -q
 # the newest one (make tree then says which version it applies to).
 want=$(tested_version || true)
 for i in "${!missing[@]}"; do
-	if [ "${missing[$i]}" = "$PKG" ] && [ -n "$want" ] &&
-	   apt-cache madison "$PKG" | grep -qF " $want "; then
-		missing[$i]="$PKG=$want"
+	p=${missing[$i]}
+	if { [ "$p" = "$PKG" ] || [ "$p" = linux-config-6.12 ]; } &&
+	   [ -n "$want" ] && apt-cache madison "$p" | grep -qF " $want "; then
+		missing[$i]="$p=$want"
 	fi
 done
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q \

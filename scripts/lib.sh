@@ -9,6 +9,8 @@ TREE=${TREE:-$TOP/linux}
 SERIES_DIR=$TOP/series
 PKG=linux-source-6.12
 TARBALL=/usr/src/$PKG.tar.xz
+# Debian's own kernel config (package linux-config-6.12), for the matrix.
+DEBIAN_CONFIG=/usr/src/linux-config-6.12/config.amd64_none_amd64.xz
 JOBS=${JOBS:-$(nproc)}
 
 # Reproducible kernel builds: no timestamps or host names in the image,
