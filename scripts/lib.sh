@@ -46,6 +46,22 @@ variant_src() {
 	esac
 }
 
+# warnings LOG: the compiler warnings and errors of a build log, with file
+# paths relative to the source tree and no line numbers (so that moved
+# code does not count as new), sorted.
+warnings() {
+	grep -E '(warning|error):' "$1" |
+		sed -E "s#^$TOP/##; s#^(\.\./)+##; s#^linux/##; s#^\.cache/src/[^/]+/##" |
+		sed -E 's#:[0-9]+:[0-9]+:#:#; s#:[0-9]+:#:#' | sort
+}
+
+# new_warnings BASE SERIES: the lines of SERIES that BASE does not have as
+# often (both from warnings()).
+new_warnings() {
+	awk 'NR == FNR { base[$0]++; next } { if (base[$0] > 0) base[$0]--; else print }' \
+		"$1" "$2"
+}
+
 # check STATUS DESCRIPTION: print one KTAP result line, "$CHECK_PREFIX:"
 # before the description, and count it in $pass or $fail (and $n).
 check() {

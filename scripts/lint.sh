@@ -54,11 +54,6 @@ dirs=$(git -C "$TREE" diff --name-only base HEAD -- '*.c' '*.h' |
 	grep -Ev '^(tools|Documentation|scripts|include|samples)/' |
 	xargs -r -n1 dirname | sort -u)
 dirs=$(printf '%s\n' drivers/vfio/pci $dirs | sort -u | sed 's|$|/|')
-norm() {	# file paths relative to the source tree, no line numbers
-	grep -E '(warning|error):' "$1" |
-		sed -E "s#^$TOP/##; s#^(\.\./)+##; s#^linux/##; s#^\.cache/src/[^/]+/##" |
-		sed -E 's#:[0-9]+:[0-9]+:#:#; s#:[0-9]+:#:#' | sort
-}
 for v in base series; do
 	# Recompile every object so W=1 warnings show (ccache replays them).
 	find "$BUILD/lint-$v" -name '*.o' -path '*/drivers/*' -delete 2>/dev/null || true
@@ -68,12 +63,11 @@ for v in base series; do
 		check 1 "$v builds $dirs with W=1 C=2"
 		continue
 	}
-	norm "$out/build-$v.log" > "$out/warnings-$v"
+	warnings "$out/build-$v.log" > "$out/warnings-$v"
 done
 # A warning is new when the series has it more often than the base (line
 # numbers are dropped, so moved code does not count as new).
-awk 'NR == FNR { base[$0]++; next } { if (base[$0] > 0) base[$0]--; else print }' \
-	"$out/warnings-base" "$out/warnings-series" > "$out/warnings-new" 2>/dev/null || true
+new_warnings "$out/warnings-base" "$out/warnings-series" > "$out/warnings-new" 2>/dev/null || true
 sed 's/^/# new: /' "$out/warnings-new"
 [ ! -s "$out/warnings-new" ] && [ -f "$out/warnings-series" ]
 check $? "no new sparse or W=1 warnings in $(echo $dirs) ($(wc -l < "$out/warnings-base") in base)"

@@ -44,16 +44,14 @@ debian() {	# debian FLAVOR DESCRIPTION [OBJECTS THE SERIES MUST BUILD]
 			-path '*/kernel/dma/*' \) -delete 2>/dev/null
 		# shellcheck disable=SC2086
 		build "$flavor-$v" "$v" "$flavor" $ddirs || ok=1
-		grep -E '(warning|error):' "$out/$flavor-$v.log" |
-			sed -E "s#^$TOP/##; s#^(\.\./)+##; s#^linux/##; s#^\.cache/src/[^/]+/##" |
-			sed -E 's#:[0-9]+:[0-9]+:#:#; s#:[0-9]+:#:#' | sort > "$out/$flavor-$v.warnings"
+		warnings "$out/$flavor-$v.log" > "$out/$flavor-$v.warnings"
 	done
 	for o in "$@"; do
 		[ -f "$BUILD/series-$flavor/$o" ] || { echo "# missing $o"; ok=1; }
 	done
 	check $ok "$desc builds $ddirs"
-	awk 'NR == FNR { b[$0]++; next } { if (b[$0] > 0) b[$0]--; else print }' \
-		"$out/$flavor-base.warnings" "$out/$flavor-series.warnings" > "$out/$flavor-new"
+	new_warnings "$out/$flavor-base.warnings" "$out/$flavor-series.warnings" \
+		> "$out/$flavor-new"
 	sed 's/^/# new: /' "$out/$flavor-new"
 	[ ! -s "$out/$flavor-new" ]
 	check $? "$desc: no new warnings ($(wc -l < "$out/$flavor-base.warnings") in base)"
