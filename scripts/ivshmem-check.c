@@ -14,45 +14,51 @@
 
 int main(int argc, char **argv)
 {
-	unsigned long long seed, len, i, n, bad = 0;
+	unsigned long long seed, len, off = 0, first = 0, i, n, bad = 0;
 	const uint64_t *p;
 	struct stat st;
 	int fd;
 
-	if (argc != 4) {
-		fprintf(stderr, "usage: %s FILE SEED LENGTH\n", argv[0]);
+	if (argc != 4 && argc != 6) {
+		fprintf(stderr, "usage: %s FILE SEED LENGTH [OFFSET INDEX]\n",
+			argv[0]);
 		return 2;
 	}
 	seed = strtoull(argv[2], NULL, 0);
 	len = strtoull(argv[3], NULL, 0);
+	if (argc == 6) {
+		off = strtoull(argv[4], NULL, 0);
+		first = strtoull(argv[5], NULL, 0);
+	}
 	fd = open(argv[1], O_RDONLY);
 	if (fd < 0 || fstat(fd, &st)) {
 		perror(argv[1]);
 		return 2;
 	}
-	if (!len || len % 8 || (unsigned long long)st.st_size < len) {
-		fprintf(stderr, "%s: %lld bytes, cannot hold 0x%llx\n",
-			argv[1], (long long)st.st_size, len);
+	if (!len || len % 8 || off % 4096 ||
+	    (unsigned long long)st.st_size < off + len) {
+		fprintf(stderr, "%s: %lld bytes, cannot hold 0x%llx at 0x%llx\n",
+			argv[1], (long long)st.st_size, len, off);
 		return 1;
 	}
-	p = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+	p = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, off);
 	if (p == MAP_FAILED) {
 		perror("mmap");
 		return 2;
 	}
 	n = len / 8;
 	for (i = 0; i < n; i++) {
-		if (p[i] == vfio_pattern(seed, i))
+		if (p[i] == vfio_pattern(seed, first + i))
 			continue;
 		if (!bad++)
 			fprintf(stderr, "first mismatch at 0x%llx: 0x%016llx, expected 0x%016llx\n",
-				i * 8, (unsigned long long)p[i],
-				(unsigned long long)vfio_pattern(seed, i));
+				off + i * 8, (unsigned long long)p[i],
+				(unsigned long long)vfio_pattern(seed, first + i));
 	}
 	if (bad) {
 		fprintf(stderr, "%llu of %llu words differ\n", bad, n);
 		return 1;
 	}
-	printf("0x%llx bytes match\n", len);
+	printf("0x%llx bytes at 0x%llx match\n", len, off);
 	return 0;
 }

@@ -108,13 +108,32 @@ done < <(sed -n 's/^# Totals: pass:\([0-9]*\) fail:\([0-9]*\) xfail:\([0-9]*\) x
 [ "$(grep -c '^# Totals:' "$out/tests.txt")" = "$(grep -c '^harness: run [^ ]*_test' "$out/tests.txt")" ]
 check $? "every test program printed its totals"
 
+# KUnit suites the plan asked for: every case counts, and the suite must
+# have run some and reported its own result.
+while read -r suite; do
+	r=$(awk -v s="$suite" '
+		$0 == "harness: kunit-begin " s { k = 1; next }
+		$0 == "harness: kunit-end " s { k = 0 }
+		k && /^    (not )?ok [0-9]+ / {
+			if ($0 ~ /# SKIP/) sk++; else if ($1 == "not") f++; else p++
+		}
+		k && $0 ~ "^(not )?ok [0-9]+ " s "$" { done = 1 }
+		END { printf "%d %d %d %d", p, f, sk, done }' "$out/tests.txt")
+	read -r p f s done <<< "$r"
+	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
+	[ "$done" = 1 ] && [ $((p + f + s)) -gt 0 ]
+	check $? "KUnit suite $suite ran ($p passed, $f failed)"
+done < <(sed -n 's/^harness: kunit-begin //p' "$out/tests.txt")
+
 # Data written through the guest mappings must be in the host file.
-while read -r seed length; do
-	"$BUILD/ivshmem-check" "$shm" "$seed" "$length" >"$out/ivshmem-check.log" 2>&1
+# A line may place the pattern at an offset, starting at word INDEX.
+while read -r seed length offset index; do
+	"$BUILD/ivshmem-check" "$shm" "$seed" "$length" ${offset:+"$offset" "$index"} \
+		>"$out/ivshmem-check.log" 2>&1
 	r=$?
 	sed 's/^/# /' "$out/ivshmem-check.log"
-	check $r "ivshmem backing file holds the pattern (seed $seed, $length bytes)"
-done < <(sed -n 's/^# HOSTCHECK ivshmem seed=\(0x[0-9a-f]*\) length=\(0x[0-9a-f]*\)$/\1 \2/p' "$out/tests.txt")
+	check $r "ivshmem backing file holds the pattern (seed $seed, $length bytes at ${offset:-0})"
+done < <(sed -n -E 's/^# HOSTCHECK ivshmem seed=(0x[0-9a-f]+) length=(0x[0-9a-f]+)( offset=(0x[0-9a-f]+) index=(0x[0-9a-f]+))?$/\1 \2 \4 \5/p' "$out/tests.txt")
 
 # Any kernel splat fails the run, whatever the tests printed.
 splat='WARNING:|BUG:|Oops|Kernel panic|general protection fault|Call Trace:|UBSAN:|KASAN:|unreferenced object|suspected memory leak|possible (recursive|circular) locking|inconsistent lock state|suspicious RCU usage|rcu: INFO:|detected stall|blocked for more than|soft lockup|hard LOCKUP|kernel BUG'
