@@ -49,7 +49,11 @@ for flavor in $flavors; do
 	importer=0
 	[ "$variant" = series ] && importer=1
 	[ "$flavor" = debug ] && kleak=1
-	for p in $plans; do
+	fplans=$plans
+	# The race stress runs on the debug kernel (full preemption, KASAN,
+	# lockdep), where it finds the most.
+	[ "$flavor" = debug ] && [ -z "${PLANS:-}" ] && fplans="$plans stress:64M"
+	for p in $fplans; do
 		IFS=: read -r plan size topology <<< "$p"
 		stage "guest $variant-$flavor-$plan"
 		EXPECT_KMEMLEAK=$kleak EXPECT_IMPORTER=$importer \
@@ -60,6 +64,14 @@ for flavor in $flavors; do
 		add "$results/$variant-$flavor-$plan/counts"
 	done
 done
+
+# mm parity: the same program on the unpatched base and on the series;
+# every operation must get the same answer from both kernels.
+if [ "$variant" = series ] && [ "${PARITY:-1}" = 1 ]; then
+	stage "mm parity (base and series)"
+	"$TOP/scripts/parity.sh" "$results/parity" || true
+	add "$results/parity/counts"
+fi
 
 if [ "$lint" = 1 ]; then
 	stage "lint"

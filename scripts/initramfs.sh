@@ -15,5 +15,6 @@ cp "$busybox" "$stage/bin/busybox"
 ln -s busybox "$stage/bin/sh"
 cp "$TOP/guest/init" "$stage/init"
 cp "$TOP"/guest/plans/* "$stage/etc/plans/"
-cp "$BUILD"/selftests/*_test "$BUILD"/selftests/vfio_bar_bench "$stage/tests/"
+cp "$BUILD"/selftests/*_test "$BUILD"/selftests/vfio_bar_bench \
+	"$BUILD"/selftests/vfio_mm_parity "$stage/tests/"
 (cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -1 > "$out"

@@ -2,11 +2,15 @@
 /*
  * vfio_bar_bench: numbers for make bench, not a test. Maps the ivshmem BAR
  * (whole, at an aligned address) and edu BAR0 through vfio-pci and reports
- * the cost of first touch (faults, time), of mmap+munmap, and of MMIO reads.
+ * the cost of first touch (faults, time) for 2 MiB, 64 MiB and 1 GiB, at
+ * aligned and at unaligned BAR offsets, of mmap+munmap, of MMIO reads, of
+ * dma-buf export+close, and the slab memory of 1000 live BAR mappings.
  * Output: "# METRIC name=value" lines, one per measurement and round.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -74,6 +78,133 @@ static int bench_ivshmem(int rounds)
 	return 0;
 }
 
+/* First touch of @len bytes at BAR offset @off, at an aligned address. */
+static void touch(struct vfio_pci_dev *dev, struct vfio_region_info *bar,
+		  size_t len, size_t off, const char *name)
+{
+	size_t align = len < (1UL << 30) ? len : (1UL << 30);
+	long pg = sysconf(_SC_PAGESIZE), f0, f1;
+	double t0, t1;
+	char *map;
+	size_t i;
+
+	if (off + len > bar->size)
+		return;
+	map = vfio_mmap_aligned(len, align, dev->fd, bar->offset + off);
+	if (map == MAP_FAILED)
+		return;
+	f0 = minflt();
+	t0 = now_us();
+	for (i = 0; i < len; i += pg)
+		mmio_read8(map + i);
+	t1 = now_us();
+	f1 = minflt();
+	munmap(map, len);
+	printf("# METRIC touch_%zuMiB_%s_minflt=%ld\n", len >> 20, name, f1 - f0);
+	printf("# METRIC touch_%zuMiB_%s_us=%.0f\n", len >> 20, name, t1 - t0);
+}
+
+static long slab_kb(void)
+{
+	char line[128];
+	long kb = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "Slab: %ld kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+static int bench_sizes(int rounds)
+{
+	struct vfio_region_info bar;
+	struct vfio_pci_dev dev;
+	long pg = sysconf(_SC_PAGESIZE);
+	char bdf[32];
+	int r;
+
+	if (vfio_pci_find(IVSHMEM_VENDOR, IVSHMEM_DEVICE, bdf, sizeof(bdf)) ||
+	    vfio_pci_open(&dev, bdf) ||
+	    vfio_pci_region_info(&dev, IVSHMEM_BAR, &bar))
+		return 1;
+	for (r = 0; r < rounds; r++) {
+		touch(&dev, &bar, 2UL << 20, 0, "aligned");
+		touch(&dev, &bar, 2UL << 20, pg, "unaligned");
+		touch(&dev, &bar, 64UL << 20, 0, "aligned");
+		touch(&dev, &bar, 64UL << 20 > bar.size - pg ? 0 : 64UL << 20,
+		      pg, "unaligned");
+		touch(&dev, &bar, 1UL << 30, 0, "aligned");
+		touch(&dev, &bar, bar.size - pg, pg, "unaligned_to_end");
+	}
+	vfio_pci_close(&dev);
+	return 0;
+}
+
+/* mmap+munmap of one page of a BAR, and dma-buf export+close, per second. */
+static int bench_cycles(int rounds)
+{
+	struct vfio_region_dma_range range = { 0 };
+	const int n = 2000, live = 1000;
+	static char *maps[1000];
+	struct vfio_pci_dev dev;
+	long pg = sysconf(_SC_PAGESIZE), s0, s1;
+	char bdf[32];
+	double t0;
+	int r, i;
+
+	if (vfio_pci_find(EDU_VENDOR, EDU_DEVICE, bdf, sizeof(bdf)) ||
+	    vfio_pci_open(&dev, bdf))
+		return 1;
+	range.length = pg;
+	for (r = 0; r < rounds; r++) {
+		t0 = now_us();
+		for (i = 0; i < n; i++) {
+			char *bar = vfio_pci_mmap(&dev,
+						  VFIO_PCI_BAR0_REGION_INDEX,
+						  NULL, pg, MAP_SHARED, 0);
+
+			if (bar == MAP_FAILED)
+				return 1;
+			munmap(bar, pg);
+		}
+		printf("# METRIC bar_mmap_munmap_per_s=%.0f\n",
+		       n / ((now_us() - t0) / 1e6));
+
+		t0 = now_us();
+		for (i = 0; i < n; i++) {
+			int fd = vfio_pci_dma_buf_export(&dev,
+							 VFIO_PCI_BAR0_REGION_INDEX,
+							 &range, 1, O_RDWR);
+
+			if (fd < 0)
+				break;
+			close(fd);
+		}
+		if (i == n)
+			printf("# METRIC dmabuf_export_close_per_s=%.0f\n",
+			       n / ((now_us() - t0) / 1e6));
+
+		/* Slab memory of 1000 live, touched BAR mappings. */
+		s0 = slab_kb();
+		for (i = 0; i < live; i++) {
+			maps[i] = vfio_pci_mmap(&dev, VFIO_PCI_BAR0_REGION_INDEX,
+						NULL, pg, MAP_SHARED, 0);
+			if (maps[i] == MAP_FAILED)
+				return 1;
+			mmio_read32(maps[i]);
+		}
+		s1 = slab_kb();
+		for (i = 0; i < live; i++)
+			munmap(maps[i], pg);
+		printf("# METRIC slab_kb_per_1000_bar_mappings=%ld\n", s1 - s0);
+	}
+	vfio_pci_close(&dev);
+	return 0;
+}
+
 static int bench_edu(int rounds)
 {
 	struct vfio_pci_dev dev;
@@ -111,5 +242,6 @@ int main(int argc, char **argv)
 {
 	int rounds = argc > 1 ? atoi(argv[1]) : 3;
 
-	return bench_ivshmem(rounds) | bench_edu(rounds);
+	return bench_ivshmem(rounds) | bench_edu(rounds) |
+	       bench_sizes(rounds) | bench_cycles(rounds);
 }

@@ -1,0 +1,376 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vfio_mm_parity: apply every mm operation a user may apply to a BAR
+ * mapping, and print what the kernel answered, one "# PARITY op: result"
+ * line each. Run on the unpatched base and on the series; the harness
+ * compares the two lists line by line. Nothing here passes or fails on
+ * its own: the results must only be the same on both kernels.
+ *
+ * Results hold no addresses or other values that differ between boots.
+ */
+#define _GNU_SOURCE
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/futex.h>
+#include <linux/iommufd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+
+#include "vfio_pci_util.h"
+
+static long pg;
+static struct vfio_pci_dev dev;
+static struct vfio_region_info bar;
+static uint64_t area;		/* BAR offset of the page used */
+
+static void result(const char *op, long ret, const char *extra)
+{
+	if (ret < 0)
+		printf("# PARITY %s: %s\n", op, strerrorname_np(errno) ?: "?");
+	else
+		printf("# PARITY %s: ok%s%s\n", op, extra ? " " : "",
+		       extra ?: "");
+	fflush(stdout);
+}
+
+static char *map_bar(void)
+{
+	return vfio_pci_mmap(&dev, IVSHMEM_BAR, NULL, 4 * pg, MAP_SHARED, area);
+}
+
+static sigjmp_buf jmp;
+
+static void on_sig(int sig)
+{
+	siglongjmp(jmp, sig);
+}
+
+/* Read the first word at @p: "data=ok", "SIGBUS" or "SIGSEGV". */
+static const char *probe(const void *p)
+{
+	int sig = sigsetjmp(jmp, 1);
+
+	if (sig)
+		return sig == SIGBUS ? "SIGBUS" : "SIGSEGV";
+	return mmio_read64(p) == 0x7061726974790000ULL ? "data=ok" : "data=bad";
+}
+
+static void proc_mem(char *map)
+{
+	uint64_t v = 0;
+	int fd = open("/proc/self/mem", O_RDWR);
+
+	result("proc_mem_read", pread(fd, &v, 8, (off_t)(uintptr_t)map),
+	       NULL);
+	result("proc_mem_write", pwrite(fd, &v, 8, (off_t)(uintptr_t)map),
+	       NULL);
+	close(fd);
+}
+
+static void process_vm(char *map)
+{
+	uint64_t v = 0;
+	struct iovec local = { &v, 8 }, remote = { map, 8 };
+
+	result("process_vm_readv", process_vm_readv(getpid(), &local, 1,
+						    &remote, 1, 0), NULL);
+	result("process_vm_writev", process_vm_writev(getpid(), &local, 1,
+						      &remote, 1, 0), NULL);
+}
+
+static void pipes(char *map)
+{
+	struct iovec iov = { map, pg };
+	uint64_t v = 0;
+	int p[2];
+
+	if (pipe(p))
+		return;
+	result("write_from_mapping", write(p[1], map, 8), NULL);
+	result("read_back", read(p[0], &v, 8),
+	       v == 0x7061726974790000ULL ? "data=ok" : "data=bad");
+	result("vmsplice_gup", vmsplice(p[1], &iov, 1, 0), NULL);
+	close(p[0]);
+	close(p[1]);
+}
+
+static void direct_io(char *map)
+{
+	int fd = open("/tmp/parity-direct", O_RDWR | O_CREAT | O_DIRECT, 0600);
+	long ret;
+
+	result("open_o_direct", fd, NULL);
+	if (fd < 0)
+		return;
+	ret = ftruncate(fd, pg);
+	result("o_direct_write_from_mapping", ret ?: pwrite(fd, map, pg, 0),
+	       NULL);
+	result("o_direct_read_into_mapping", pread(fd, map + pg, pg, 0),
+	       NULL);
+	close(fd);
+	unlink("/tmp/parity-direct");
+}
+
+static void futex_on_mapping(char *map)
+{
+	struct timespec ts = { 0, 1000 };
+
+	result("futex_wait_shared", syscall(SYS_futex, map, FUTEX_WAIT, 1, &ts,
+					    NULL, 0), NULL);
+}
+
+static void remaps(void)
+{
+	char *map = map_bar(), *dst, *moved;
+
+	dst = mmap(NULL, 4 * pg, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	mmio_read64(map);
+	moved = mremap(map, 4 * pg, 4 * pg, MREMAP_MAYMOVE | MREMAP_FIXED, dst);
+	result("mremap_move", moved == MAP_FAILED ? -1 : 0,
+	       moved == MAP_FAILED ? NULL : probe(moved));
+	if (moved != MAP_FAILED)
+		map = moved;
+	result("mremap_grow", mremap(map, 4 * pg, 8 * pg, 0) == MAP_FAILED ?
+	       -1 : 0, NULL);
+	result("mremap_shrink", mremap(map, 4 * pg, 2 * pg, 0) == MAP_FAILED ?
+	       -1 : 0, probe(map));
+	munmap(map, 4 * pg);
+}
+
+static void advice(void)
+{
+	static const struct { int advice; const char *name; } a[] = {
+		{ MADV_NORMAL, "madvise_normal" },
+		{ MADV_RANDOM, "madvise_random" },
+		{ MADV_WILLNEED, "madvise_willneed" },
+		{ MADV_DONTNEED, "madvise_dontneed" },
+		{ MADV_FREE, "madvise_free" },
+		{ MADV_COLD, "madvise_cold" },
+		{ MADV_PAGEOUT, "madvise_pageout" },
+		{ MADV_HUGEPAGE, "madvise_hugepage" },
+		{ MADV_NOHUGEPAGE, "madvise_nohugepage" },
+		{ MADV_DONTFORK, "madvise_dontfork" },
+		{ MADV_DOFORK, "madvise_dofork" },
+		{ MADV_DODUMP, "madvise_dodump" },
+		{ MADV_DONTDUMP, "madvise_dontdump" },
+		{ MADV_POPULATE_READ, "madvise_populate_read" },
+		{ MADV_POPULATE_WRITE, "madvise_populate_write" },
+		{ MADV_REMOVE, "madvise_remove" },
+		{ MADV_WIPEONFORK, "madvise_wipeonfork" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(a) / sizeof(a[0]); i++) {
+		char *map = map_bar();
+
+		mmio_read64(map);
+		result(a[i].name, madvise(map, 4 * pg, a[i].advice),
+		       probe(map));
+		munmap(map, 4 * pg);
+	}
+}
+
+static void locks(void)
+{
+	char *map = map_bar();
+
+	result("mlock", mlock(map, 4 * pg), probe(map));
+	result("munlock", munlock(map, 4 * pg), NULL);
+	result("mlock2_onfault", syscall(SYS_mlock2, map, 4 * pg, 1),
+	       probe(map));
+	result("msync", msync(map, 4 * pg, MS_SYNC), NULL);
+	result("mprotect_read", mprotect(map, pg, PROT_READ), probe(map));
+	result("mprotect_exec", mprotect(map, pg, PROT_READ | PROT_EXEC),
+	       NULL);
+	munmap(map, 4 * pg);
+}
+
+static void forked(void)
+{
+	char *map = map_bar();
+	int st = 0;
+	pid_t pid;
+
+	mmio_read64(map);
+	pid = fork();
+	if (pid == 0)
+		_exit(strcmp(probe(map), "data=ok") ? 1 : 0);
+	waitpid(pid, &st, 0);
+	result("fork_child_reads", WIFEXITED(st) && !WEXITSTATUS(st) ? 0 : -1,
+	       NULL);
+	munmap(map, 4 * pg);
+}
+
+/* Dump core with a BAR mapping; report its program header. */
+static void core_dump(void)
+{
+	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
+	char buf[128];
+	uintptr_t at;
+	int p[2], st, fd;
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+	pid_t pid;
+	int i;
+
+	fd = open("/proc/sys/kernel/core_pattern", O_WRONLY);
+	if (fd < 0 || write(fd, "/tmp/parity-core", 16) != 16) {
+		result("core_dump", -1, NULL);
+		return;
+	}
+	close(fd);
+	if (pipe(p))
+		return;
+	pid = fork();
+	if (pid == 0) {
+		char *map = map_bar();
+
+		setrlimit(RLIMIT_CORE, &rl);
+		mmio_read64(map);
+		at = (uintptr_t)map;
+		if (write(p[1], &at, sizeof(at)) != sizeof(at))
+			_exit(1);
+		signal(SIGABRT, SIG_DFL);
+		abort();
+	}
+	if (read(p[0], &at, sizeof(at)) != sizeof(at))
+		at = 0;
+	waitpid(pid, &st, 0);
+	if (!WIFSIGNALED(st) || !WCOREDUMP(st)) {
+		result("core_dump", -1, "no core");
+		return;
+	}
+	fd = open("/tmp/parity-core", O_RDONLY);
+	if (fd < 0 || read(fd, &eh, sizeof(eh)) != sizeof(eh)) {
+		result("core_dump", -1, NULL);
+		return;
+	}
+	snprintf(buf, sizeof(buf), "no segment for the mapping");
+	for (i = 0; i < eh.e_phnum; i++) {
+		if (pread(fd, &ph, sizeof(ph), eh.e_phoff + i * sizeof(ph)) !=
+		    sizeof(ph))
+			break;
+		if (ph.p_type == PT_LOAD && ph.p_vaddr == at)
+			snprintf(buf, sizeof(buf), "filesz=%llu memsz=%llu",
+				 (unsigned long long)ph.p_filesz,
+				 (unsigned long long)ph.p_memsz);
+	}
+	close(fd);
+	unlink("/tmp/parity-core");
+	result("core_dump", 0, buf);
+}
+
+/* What QEMU does for every BAR: map it for DMA by address. */
+static void dma_map(void)
+{
+	struct vfio_iommu_type1_dma_map map = {
+		.argsz = sizeof(map),
+		.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
+		.iova = 1ULL << 32,
+		.size = 4 * pg,
+	};
+	struct vfio_iommu_type1_dma_unmap unmap = {
+		.argsz = sizeof(unmap), .iova = 1ULL << 32, .size = 4 * pg,
+	};
+	struct iommu_ioas_alloc alloc = { .size = sizeof(alloc) };
+	struct iommu_ioas_map imap = {
+		.size = sizeof(imap),
+		.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
+			 IOMMU_IOAS_MAP_WRITEABLE,
+		.length = 4 * pg,
+		.iova = 1ULL << 32,
+	};
+	char *bmap = map_bar();
+	int fd;
+
+	mmio_read64(bmap);
+	map.vaddr = (uintptr_t)bmap;
+	result("vfio_iommu_map_dma", ioctl(dev.container, VFIO_IOMMU_MAP_DMA,
+					   &map), NULL);
+	ioctl(dev.container, VFIO_IOMMU_UNMAP_DMA, &unmap);
+
+	fd = open("/dev/iommu", O_RDWR);
+	if (fd < 0 || ioctl(fd, IOMMU_IOAS_ALLOC, &alloc)) {
+		result("iommu_ioas_map", -1, "no iommufd");
+	} else {
+		imap.ioas_id = alloc.out_ioas_id;
+		imap.user_va = (uintptr_t)bmap;
+		result("iommu_ioas_map", ioctl(fd, IOMMU_IOAS_MAP, &imap),
+		       NULL);
+	}
+	if (fd >= 0)
+		close(fd);
+	munmap(bmap, 4 * pg);
+}
+
+/* pagemap: the PTE must point at the BAR's page frame on both kernels. */
+static void pagemap(char *map)
+{
+	uint64_t ent = 0, start;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+	long ret;
+
+	mmio_read64(map);
+	ret = pread(fd, &ent, 8, (uintptr_t)map / pg * 8);
+	close(fd);
+	if (ret != 8 || pci_bar_start(dev.bdf, IVSHMEM_BAR, &start)) {
+		result("pagemap", -1, NULL);
+		return;
+	}
+	result("pagemap", 0, (ent & (1ULL << 63)) &&
+	       (ent & ((1ULL << 55) - 1)) == (start + area) / pg ?
+	       "present, BAR frame" : "other");
+}
+
+int main(void)
+{
+	struct sigaction sa = { .sa_handler = on_sig };
+	char bdf[32], *map;
+
+	pg = sysconf(_SC_PAGESIZE);
+	sigaction(SIGBUS, &sa, NULL);
+	sigaction(SIGSEGV, &sa, NULL);
+	if (vfio_pci_find(IVSHMEM_VENDOR, IVSHMEM_DEVICE, bdf, sizeof(bdf)) ||
+	    vfio_pci_open(&dev, bdf) ||
+	    vfio_pci_region_info(&dev, IVSHMEM_BAR, &bar)) {
+		printf("# PARITY setup: no ivshmem device\n");
+		return 1;
+	}
+	area = bar.size / 2;
+	map = map_bar();
+	if (map == MAP_FAILED) {
+		printf("# PARITY setup: mmap failed\n");
+		return 1;
+	}
+	mmio_write64(map, 0x7061726974790000ULL);
+	mmio_write64(map + 8, 1);
+
+	proc_mem(map);
+	process_vm(map);
+	pipes(map);
+	direct_io(map);
+	futex_on_mapping(map);
+	pagemap(map);
+	remaps();
+	advice();
+	locks();
+	forked();
+	core_dump();
+	dma_map();
+	munmap(map, 4 * pg);
+	vfio_pci_close(&dev);
+	printf("# PARITY done\n");
+	return 0;
+}

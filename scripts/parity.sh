@@ -1,0 +1,35 @@
+#!/bin/bash
+# parity.sh OUTDIR: run guest/parity/vfio_mm_parity on the unpatched base
+# and on the series (test kernels, 64 MiB ivshmem) and compare what the
+# two kernels answered to every mm operation on a BAR mapping. KTAP out,
+# "PASS FAIL SKIP" in OUTDIR/counts.
+. "$(dirname "$0")/lib.sh"
+
+out=${1:?output directory}
+rm -rf "$out"
+mkdir -p "$out"
+pass=0 fail=0 n=0
+CHECK_PREFIX=parity
+set +e
+
+"$TOP/scripts/build-kernel.sh" base test >"$out/base-build.log" 2>&1
+check $? "base test kernel builds"
+for v in base series; do
+	EXPECT_IMPORTER=$([ $v = series ] && echo 1 || echo 0) \
+		"$TOP/scripts/run-guest.sh" "$BUILD/$v-test/arch/x86/boot/bzImage" \
+		"$BUILD/initramfs.cpio.gz" parity 64M "$out/$v" >"$out/$v.log" 2>&1
+	check $? "parity guest on $v ran ($(tail -1 "$out/$v.log"))"
+	sed -n 's/^# PARITY //p' "$out/$v/tests.txt" > "$out/$v.txt"
+done
+grep -q '^done$' "$out/base.txt" && grep -q '^done$' "$out/series.txt"
+check $? "the parity program ran to the end on both kernels"
+while IFS= read -r line; do
+	op=${line%%:*}
+	want=${line#*: }
+	got=$(sed -n "s/^$op: //p" "$out/series.txt")
+	[ "$got" = "$want" ]
+	check $? "$op: base '$want', series '${got:-nothing}'"
+done < <(grep -v '^done$' "$out/base.txt")
+echo "$pass $fail 0" > "$out/counts"
+echo "# parity: $pass passed, $fail failed"
+[ "$fail" = 0 ]
