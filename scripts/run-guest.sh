@@ -34,7 +34,9 @@ truncate -s "$size" "$shm"
 
 cpu=max
 [ "$topology" = hostbridge ] && cpu=EPYC
-qemu=(qemu-system-x86_64 -accel tcg -cpu "$cpu" -M q35,kernel-irqchip=split
+# TCG_THREAD=single: one host thread for all vCPUs (see check.sh, stress).
+qemu=(qemu-system-x86_64 -accel "tcg${TCG_THREAD:+,thread=$TCG_THREAD}"
+      -cpu "$cpu" -M q35,kernel-irqchip=split
       -m 1G -smp 2 -display none -monitor none -no-reboot
       -device intel-iommu,intremap=on,caching-mode=on
       -object memory-backend-file,id=shm,share=on,mem-path="$shm",size="$size"

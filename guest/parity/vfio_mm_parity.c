@@ -94,12 +94,15 @@ static void pipes(char *map)
 {
 	struct iovec iov = { map, pg };
 	uint64_t v = 0;
+	long ret;
 	int p[2];
 
 	if (pipe(p))
 		return;
+
 	result("write_from_mapping", write(p[1], map, 8), NULL);
-	result("read_back", read(p[0], &v, 8),
+	ret = read(p[0], &v, 8);
+	result("read_back", ret,
 	       v == 0x7061726974790000ULL ? "data=ok" : "data=bad");
 	result("vmsplice_gup", vmsplice(p[1], &iov, 1, 0), NULL);
 	close(p[0]);
@@ -320,6 +323,7 @@ static void pagemap(char *map)
 {
 	uint64_t ent = 0, start;
 	int fd = open("/proc/self/pagemap", O_RDONLY);
+	char buf[64];
 	long ret;
 
 	mmio_read64(map);
@@ -329,9 +333,12 @@ static void pagemap(char *map)
 		result("pagemap", -1, NULL);
 		return;
 	}
-	result("pagemap", 0, (ent & (1ULL << 63)) &&
-	       (ent & ((1ULL << 55) - 1)) == (start + area) / pg ?
-	       "present, BAR frame" : "other");
+	/* Present, and the frame relative to the mapped BAR page. */
+	snprintf(buf, sizeof(buf), "present=%d frame=%+lld",
+		 !!(ent & (1ULL << 63)),
+		 (long long)(ent & ((1ULL << 55) - 1)) -
+		 (long long)((start + area) / pg));
+	result("pagemap", 0, buf);
 }
 
 int main(void)
