@@ -43,7 +43,7 @@ done
 
 for mode in tcg icount; do
 	echo
-	echo "# $mode: medians over $rounds boots x 5 rounds each, base and series alternating"
+	echo "# $mode: medians over $rounds boots x 3 rounds each, base and series alternating"
 	printf '%-40s %12s %12s %8s\n' metric base series ratio
 	sort -k2,2 -k1,1 -k3,3n "$res/$mode" | awk '
 		function median(a, n) { return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
