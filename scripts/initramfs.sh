@@ -17,4 +17,8 @@ cp "$TOP/guest/init" "$stage/init"
 cp "$TOP"/guest/plans/* "$stage/etc/plans/"
 cp "$BUILD"/selftests/*_test "$BUILD"/selftests/vfio_bar_bench \
 	"$BUILD"/selftests/vfio_mm_parity "$stage/tests/"
+# The vending story (make demo) comes with the series' selftests.
+if [ -f "$BUILD"/selftests/vfio_pci_dmabuf_vend ]; then
+	cp "$BUILD"/selftests/vfio_pci_dmabuf_vend "$stage/tests/"
+fi
 (cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -1 > "$out"
