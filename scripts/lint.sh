@@ -72,6 +72,30 @@ sed 's/^/# new: /' "$out/warnings-new"
 [ ! -s "$out/warnings-new" ] && [ -f "$out/warnings-series" ]
 check $? "no new sparse or W=1 warnings in $(echo $dirs) ($(wc -l < "$out/warnings-base") in base)"
 
+# 3. The documentation the series writes builds with Sphinx (make
+# htmldocs of Documentation/driver-api, where its pages are): every page
+# it touches is built, and no warning names a file it touches.
+docs=$(git -C "$TREE" diff --name-only base HEAD -- 'Documentation/driver-api/*.rst')
+if [ -n "$docs" ]; then
+	# From scratch: Sphinx does not repeat warnings of pages it skips.
+	rm -rf "$BUILD/htmldocs"
+	make -s -C "$TREE" O="$BUILD/htmldocs" SPHINXDIRS=driver-api htmldocs \
+		>"$out/htmldocs.log" 2>&1
+	rc=$?
+	missing=
+	for d in $docs; do
+		h=${d#Documentation/}
+		[ -s "$BUILD/htmldocs/Documentation/output/${h%.rst}.html" ] ||
+			missing="$missing $d"
+	done
+	touched=$(git -C "$TREE" diff --name-only base HEAD | grep -v '^tools/')
+	grep -iE 'warning|error' "$out/htmldocs.log" |
+		grep -F "$touched" > "$out/htmldocs-ours" || true
+	sed 's/^/# /' "$out/htmldocs-ours"
+	[ $rc = 0 ] && [ -z "$missing" ] && [ ! -s "$out/htmldocs-ours" ]
+	check $? "make htmldocs builds$(printf ' %s' $docs | sed 's|Documentation/driver-api/||g') without warnings${missing:+ (not built:$missing)}"
+fi
+
 echo "$pass $fail 0" > "$out/counts"
 echo "# lint: $pass passed, $fail failed"
 [ "$fail" = 0 ]
