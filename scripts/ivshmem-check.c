@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * ivshmem-check FILE SEED LENGTH: verify on the host that the guest wrote
- * the selftests' pattern (vfio_pattern()) into an ivshmem backing file.
+ * ivshmem-check [-n] FILE SEED LENGTH [OFFSET INDEX]: verify on the host
+ * that the guest wrote the selftests' pattern (vfio_pattern()) into an
+ * ivshmem backing file; with -n, that no word of it is there (a write
+ * that must not have landed).
  */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -15,13 +18,19 @@
 int main(int argc, char **argv)
 {
 	unsigned long long seed, len, off = 0, first = 0, i, n, bad = 0;
+	const char *prog = argv[0];
+	int fd, absent = 0;
 	const uint64_t *p;
 	struct stat st;
-	int fd;
 
+	if (argc > 1 && !strcmp(argv[1], "-n")) {
+		absent = 1;
+		argc--;
+		argv++;
+	}
 	if (argc != 4 && argc != 6) {
-		fprintf(stderr, "usage: %s FILE SEED LENGTH [OFFSET INDEX]\n",
-			argv[0]);
+		fprintf(stderr, "usage: %s [-n] FILE SEED LENGTH [OFFSET INDEX]\n",
+			prog);
 		return 2;
 	}
 	seed = strtoull(argv[2], NULL, 0);
@@ -47,6 +56,18 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	n = len / 8;
+	if (absent) {
+		for (i = 0; i < n; i++)
+			bad += p[i] == vfio_pattern(seed, first + i);
+		if (bad) {
+			fprintf(stderr, "%llu of %llu words hold the pattern that must not be there\n",
+				bad, n);
+			return 1;
+		}
+		printf("0x%llx bytes at 0x%llx hold none of the pattern\n",
+		       len, off);
+		return 0;
+	}
 	for (i = 0; i < n; i++) {
 		if (p[i] == vfio_pattern(seed, first + i))
 			continue;

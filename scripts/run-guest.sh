@@ -139,6 +139,14 @@ while read -r seed length offset index; do
 	sed 's/^/# /' "$out/ivshmem-check.log"
 	check $r "ivshmem backing file holds the pattern (seed $seed, $length bytes at ${offset:-0})"
 done < <(sed -n -E 's/^# HOSTCHECK ivshmem seed=(0x[0-9a-f]+) length=(0x[0-9a-f]+)( offset=(0x[0-9a-f]+) index=(0x[0-9a-f]+))?$/\1 \2 \4 \5/p' "$out/tests.txt")
+# ...and data that must not have landed (a DMA after a revocation) must not.
+while read -r seed length offset index; do
+	"$BUILD/ivshmem-check" -n "$shm" "$seed" "$length" "$offset" "$index" \
+		>"$out/ivshmem-check.log" 2>&1
+	r=$?
+	sed 's/^/# /' "$out/ivshmem-check.log"
+	check $r "ivshmem backing file lacks the pattern (seed $seed, $length bytes at $offset)"
+done < <(sed -n -E 's/^# HOSTCHECK-ABSENT ivshmem seed=(0x[0-9a-f]+) length=(0x[0-9a-f]+) offset=(0x[0-9a-f]+) index=(0x[0-9a-f]+)$/\1 \2 \3 \4/p' "$out/tests.txt")
 
 # Any kernel splat fails the run, whatever the tests printed.
 splat='WARNING:|BUG:|Oops|Kernel panic|general protection fault|Call Trace:|UBSAN:|KASAN:|unreferenced object|suspected memory leak|possible (recursive|circular) locking|inconsistent lock state|suspicious RCU usage|rcu: INFO:|detected stall|blocked for more than|soft lockup|hard LOCKUP|kernel BUG'

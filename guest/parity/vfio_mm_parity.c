@@ -21,6 +21,7 @@
 #include <unistd.h>
 #include <linux/futex.h>
 #include <linux/iommufd.h>
+#include <linux/pci_regs.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -318,6 +319,130 @@ static void dma_map(void)
 	munmap(bmap, 4 * pg);
 }
 
+/* edu's DMA engine: between its buffer and bus addresses (IOVAs). */
+#define EDU_DMA_SRC	0x80
+#define EDU_DMA_DST	0x88
+#define EDU_DMA_COUNT	0x90
+#define EDU_DMA_CMD	0x98
+#define EDU_DMA_BUFFER	0x40000
+#define EDU_DMA_LEN	0x800	/* QEMU 7.2 refuses a whole 4 KiB */
+#define PEER_SRC_IOVA	0x200000
+#define PEER_IOVA	0x100000
+
+static void edu_dma(char *regs, uint64_t src, uint64_t dst, uint64_t cmd)
+{
+	int i;
+
+	mmio_write64(regs + EDU_DMA_SRC, src);
+	mmio_write64(regs + EDU_DMA_DST, dst);
+	mmio_write64(regs + EDU_DMA_COUNT, EDU_DMA_LEN);
+	mmio_write64(regs + EDU_DMA_CMD, cmd | 1);
+	for (i = 0; i < 10000 && mmio_read64(regs + EDU_DMA_CMD) & 1; i++)
+		usleep(1000);
+}
+
+static int edu_map(struct vfio_pci_dev *edu, void *va, uint64_t iova)
+{
+	struct vfio_iommu_type1_dma_map map = {
+		.argsz = sizeof(map),
+		.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
+		.vaddr = (uintptr_t)va, .iova = iova, .size = pg,
+	};
+
+	return ioctl(edu->container, VFIO_IOMMU_MAP_DMA, &map);
+}
+
+/* How many words of the page at @p hold edu's pattern. */
+static unsigned int landed(char *p)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < EDU_DMA_LEN / 8; i++)
+		n += mmio_read64(p + 8 * i) == vfio_pattern(0x5a, i);
+	return n;
+}
+
+static void zero(char *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < EDU_DMA_LEN / 8; i++)
+		mmio_write64(p + 8 * i, 0);
+}
+
+/*
+ * Peer-to-peer as QEMU sets it up: edu, in a container of its own, maps
+ * a BAR page by the address of its mapping and DMAs into it. Then the
+ * same for a mapping of an exported dma-buf, which the series refuses
+ * and the base does not have (its export fails; nothing is printed).
+ */
+static void peer_dma(void)
+{
+	struct vfio_region_dma_range r = {
+		.offset = area + 4 * pg, .length = pg,
+	};
+	struct vfio_iommu_type1_dma_unmap unmap = {
+		.argsz = sizeof(unmap), .iova = PEER_IOVA, .size = pg,
+	};
+	char bdf[32], buf[64], *regs, *bmap, *dmap;
+	struct vfio_pci_dev edu;
+	uint64_t *src;
+	uint16_t cmd;
+	int dbuf, i;
+	long ret;
+
+	if (vfio_pci_find(EDU_VENDOR, EDU_DEVICE, bdf, sizeof(bdf)) ||
+	    vfio_pci_open(&edu, bdf)) {
+		result("peer_dma_bar_mmap", -1, NULL);
+		return;
+	}
+	vfio_pci_cfg_read16(&edu, PCI_COMMAND, &cmd);
+	vfio_pci_cfg_write16(&edu, PCI_COMMAND, cmd | PCI_COMMAND_MASTER);
+	regs = vfio_pci_mmap(&edu, 0, NULL, pg, MAP_SHARED, 0);
+	src = mmap(NULL, pg, PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	for (i = 0; i < EDU_DMA_LEN / 8; i++)
+		src[i] = vfio_pattern(0x5a, i);
+	edu_map(&edu, src, PEER_SRC_IOVA);
+	edu_dma(regs, PEER_SRC_IOVA, EDU_DMA_BUFFER, 0);
+
+	bmap = map_bar();
+	zero(bmap);
+	ret = edu_map(&edu, bmap, PEER_IOVA);
+	edu_dma(regs, EDU_DMA_BUFFER, PEER_IOVA, 2);
+	snprintf(buf, sizeof(buf), "landed=%u/%d", landed(bmap),
+		 EDU_DMA_LEN / 8);
+	result("peer_dma_bar_mmap", ret, buf);
+	ioctl(edu.container, VFIO_IOMMU_UNMAP_DMA, &unmap);
+	munmap(bmap, 4 * pg);
+
+	dbuf = vfio_pci_dma_buf_export(&dev, IVSHMEM_BAR, &r, 1, O_RDWR);
+	if (dbuf >= 0) {
+		bmap = vfio_pci_mmap(&dev, IVSHMEM_BAR, NULL, pg, MAP_SHARED,
+				     area + 4 * pg);
+		zero(bmap);
+		dmap = mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_SHARED,
+			    dbuf, 0);
+		mmio_read64(dmap);
+		ret = edu_map(&edu, dmap, PEER_IOVA);
+		result("peer_dma_dmabuf_mmap_map", ret, NULL);
+		/* The owner takes the buffer back: the DMA must not land. */
+		vfio_pci_dma_buf_revoke(&dev, dbuf);
+		edu_dma(regs, EDU_DMA_BUFFER, PEER_IOVA, 2);
+		snprintf(buf, sizeof(buf), "landed=%u/%d", landed(bmap),
+			 EDU_DMA_LEN / 8);
+		result("peer_dma_dmabuf_mmap_revoked", 0, buf);
+		if (!ret)
+			ioctl(edu.container, VFIO_IOMMU_UNMAP_DMA, &unmap);
+		munmap(dmap, pg);
+		munmap(bmap, pg);
+		close(dbuf);
+	}
+	munmap(src, pg);
+	munmap(regs, pg);
+	vfio_pci_close(&edu);
+}
+
 /* pagemap: the PTE must point at the BAR's page frame on both kernels. */
 static void pagemap(char *map)
 {
@@ -376,6 +501,7 @@ int main(void)
 	forked();
 	core_dump();
 	dma_map();
+	peer_dma();
 	munmap(map, 4 * pg);
 	vfio_pci_close(&dev);
 	printf("# PARITY done\n");
