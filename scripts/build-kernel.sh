@@ -6,10 +6,13 @@
 # 32-bit build from configs/i386.config alone; FLAVOR debian and
 # debian-NAME start from Debian's own amd64 config (linux-config-6.12)
 # instead of tinyconfig, with configs/debian.config (and NAME.config).
+# FLAVOR distro is the test kernel with Debian's own values of the options
+# in configs/distro.list (PCI_P2PDMA off among them), plus
+# configs/distro.config.
 . "$(dirname "$0")/lib.sh"
 
 variant=${1:?variant: series or base}
-flavor=${2:?flavor: test, debug, nodmabuf, i386, debian or debian-p2pdma}
+flavor=${2:?flavor: test, debug, nodmabuf, distro, i386, debian or debian-p2pdma}
 src=${SRC:-$(variant_src "$variant")}
 shift 2
 targets=("$@")
@@ -17,8 +20,21 @@ targets=("$@")
 out=${KOUT:-$BUILD/$variant-$flavor}
 arch=x86_64
 start_config=tinyconfig
+mkdir -p "$out"
 case $flavor in
 test) frags=("$TOP/configs/test.config") ;;
+distro)
+	[ -f "$DEBIAN_CONFIG" ] || die "no $DEBIAN_CONFIG (run make deps)"
+	xzcat "$DEBIAN_CONFIG" > "$out/.debian.config"
+	while read -r sym; do
+		case $sym in ''|'#'*) continue ;; esac
+		line=$(grep -E "^CONFIG_$sym=" "$out/.debian.config" |
+		       sed 's/=m$/=y/' || true)
+		echo "${line:-# CONFIG_$sym is not set}"
+	done < "$TOP/configs/distro.list" > "$out/debian-options.config"
+	rm -f "$out/.debian.config"
+	frags=("$TOP/configs/test.config" "$out/debian-options.config"
+	       "$TOP/configs/distro.config") ;;
 i386) frags=("$TOP/configs/i386.config"); arch=i386 ;;
 debian) frags=("$TOP/configs/debian.config"); start_config=debian ;;
 debian-*) frags=("$TOP/configs/debian.config" "$TOP/configs/$flavor.config")
@@ -28,7 +44,6 @@ esac
 for f in "${frags[@]}"; do [ -f "$f" ] || die "no config fragment $f"; done
 [ -f "$src/Makefile" ] || die "no kernel source in $src (run make tree)"
 
-mkdir -p "$out"
 kmake() { make -s -C "$src" O="$out" ARCH=$arch CC="ccache gcc" HOSTCC="ccache gcc" "$@"; }
 
 # Configure from scratch every time into a scratch file; replace .config

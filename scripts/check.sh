@@ -1,14 +1,15 @@
 #!/bin/bash
 # make check: build the series and run every test on the test and the debug
 # kernel (guests: 64 MiB and 1 GiB ivshmem, a PCIe switch topology for P2P,
-# P2P through an AMD host bridge, and a kernel booted with nopat), then
-# lint and the build matrix. Ends with "N passed,
+# P2P through an AMD host bridge, and a kernel booted with nopat), and on
+# the distro kernel (Debian's PCI, VFIO, dma-buf, P2PDMA, PAT and PM
+# options), then lint and the build matrix. Ends with "N passed,
 # N failed". VARIANT=base runs the same tests on the unpatched base;
 # FLAVORS, PLANS, LINT=0 and MATRIX=0 narrow the run.
 . "$(dirname "$0")/lib.sh"
 
 variant=${VARIANT:-series}
-flavors=${FLAVORS:-test debug}
+flavors=${FLAVORS:-test debug distro}
 plans=${PLANS:-64m:64M 1g:1G p2p:64M:switch hostbridge:64M:hostbridge nopat:64M}
 lint=${LINT:-1}
 matrix=${MATRIX:-1}
@@ -54,6 +55,10 @@ for flavor in $flavors; do
 	# The race stress runs on the debug kernel (full preemption, KASAN,
 	# lockdep), where it finds the most.
 	[ "$flavor" = debug ] && [ -z "${PLANS:-}" ] && fplans="$plans stress:64M"
+	# The kernel with Debian's own options (PCI_P2PDMA off) has plans of
+	# its own: the feature works there, P2P through a switch is refused.
+	[ "$flavor" = distro ] && [ -z "${PLANS:-}" ] &&
+		fplans="distro:64M distro-switch:64M:switch distro-hostbridge:64M:hostbridge"
 	for p in $fplans; do
 		IFS=: read -r plan size topology <<< "$p"
 		stage "guest $variant-$flavor-$plan"

@@ -2,12 +2,12 @@
 # matrix.sh [OUTDIR]: the builds distributions and reviewers care about,
 # as KTAP checks; writes "PASS FAIL SKIP" to OUTDIR/counts.
 #  - i386 (no 64BIT, so no ZONE_DEVICE or PCI_P2PDMA): drivers/vfio and
-#    drivers/pci build, with PCI_P2PDMA_CORE;
+#    drivers/pci build, with PCI_P2PDMA_CORE and the dma-buf export;
 #  - Debian's own amd64 config (vfio and vfio-pci as modules, PCI_P2PDMA
 #    off), and the same with PCI_P2PDMA on (the export and the test
 #    importer as modules): the directories the series touches build, with
 #    no warning the base does not have under the same config;
-#  - x86_64 without ZONE_DEVICE: the export is compiled out, the kernel
+#  - x86_64 without ZONE_DEVICE, the export turned off: the kernel
 #    boots, BAR mmap tests pass and the feature is unknown (ENOTTY);
 #  - every patch of the series that touches the kernel builds on its own
 #    (the test config, incrementally).
@@ -29,8 +29,9 @@ build() {	# build LOG VARIANT FLAVOR [TARGETS]
 
 build i386 series i386 drivers/vfio/ drivers/pci/ &&
 	[ -f "$BUILD/series-i386/drivers/pci/p2pdma.o" ] &&
-	[ -f "$BUILD/series-i386/drivers/vfio/pci/vfio_pci_core.o" ]
-check $? "i386 builds drivers/vfio/ and drivers/pci/ (PCI_P2PDMA_CORE without ZONE_DEVICE)"
+	[ -f "$BUILD/series-i386/drivers/vfio/pci/vfio_pci_core.o" ] &&
+	grep -q '^CONFIG_VFIO_PCI_DMABUF=y' "$BUILD/series-i386/.config"
+check $? "i386 builds drivers/vfio/ and drivers/pci/ (PCI_P2PDMA_CORE without ZONE_DEVICE, with the export)"
 
 # Debian's config: only what the series touches is built, for the base and
 # the series; every object is compiled again (ccache replays warnings) so
@@ -49,6 +50,9 @@ debian() {	# debian FLAVOR DESCRIPTION [OBJECTS THE SERIES MUST BUILD]
 	for o in "$@"; do
 		[ -f "$BUILD/series-$flavor/$o" ] || { echo "# missing $o"; ok=1; }
 	done
+	# The export is on by default, with or without PCI_P2PDMA.
+	grep -q '^CONFIG_VFIO_PCI_DMABUF=y' "$BUILD/series-$flavor/.config" ||
+		{ echo "# CONFIG_VFIO_PCI_DMABUF is not y"; ok=1; }
 	check $ok "$desc builds $ddirs"
 	new_warnings "$out/$flavor-base.warnings" "$out/$flavor-series.warnings" \
 		> "$out/$flavor-new"
