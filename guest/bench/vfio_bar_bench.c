@@ -5,7 +5,8 @@
  * the cost of first touch (faults, time) for 2 MiB, 64 MiB and 1 GiB, at
  * aligned and at unaligned BAR offsets, of mmap+munmap, of MMIO reads, of
  * dma-buf export+close, the slab memory of 1000 live BAR mappings, and
- * the cost of revoking one buffer while 1, 100 or 1000 other mappings live.
+ * the cost of revoking one buffer while 1, 100 or 1000 other mappings live,
+ * and the first touch of a buffer of 65536 ranges against one range.
  * Output: "# METRIC name=value" lines, one per measurement and round.
  */
 #include <fcntl.h>
@@ -342,6 +343,90 @@ static int bench_revoke(int rounds)
 	return 0;
 }
 
+/*
+ * First touch, page by page, of a 256 MiB dma-buf made of 65536 ranges of
+ * one page against one of a single range over the same pages (BAR offset
+ * one page, so that neither can take a PMD): a fault finds its range by
+ * binary search, so the many ranges may cost little more. Needs a BAR of
+ * more than 256 MiB (the 1 GiB ivshmem), and the series (the export).
+ */
+static int bench_ranges(int rounds)
+{
+	const uint32_t n = 65536;
+	long pg = sysconf(_SC_PAGESIZE);
+	size_t len = (size_t)n * pg, i;
+	struct vfio_region_dma_range *r, one;
+	double t0, t_many, t_one;
+	struct vfio_region_info bar;
+	struct vfio_pci_dev dev;
+	int k, many_fd, one_fd;
+	char bdf[32], *map;
+	long f0, f_many, f_one;
+
+	if (vfio_pci_find(IVSHMEM_VENDOR, IVSHMEM_DEVICE, bdf, sizeof(bdf)) ||
+	    vfio_pci_open(&dev, bdf) ||
+	    vfio_pci_region_info(&dev, IVSHMEM_BAR, &bar))
+		return 1;
+	if (bar.size <= len + pg) {
+		vfio_pci_close(&dev);
+		return 0;
+	}
+	r = calloc(n, sizeof(*r));
+	if (!r)
+		return 1;
+	for (i = 0; i < n; i++) {
+		r[i].offset = pg + i * pg;
+		r[i].length = pg;
+	}
+	one.offset = pg;
+	one.length = len;
+	for (k = 0; k < rounds; k++) {
+		many_fd = vfio_pci_dma_buf_export(&dev, IVSHMEM_BAR, r, n, O_RDWR);
+		one_fd = vfio_pci_dma_buf_export(&dev, IVSHMEM_BAR, &one, 1,
+						 O_RDWR);
+		if (many_fd < 0 || one_fd < 0) {
+			/* The base has no export (ENOTTY). */
+			printf("# bench_ranges: export: %d, %d\n", many_fd,
+			       one_fd);
+			break;
+		}
+
+		map = mmap(NULL, len, PROT_READ, MAP_SHARED, many_fd, 0);
+		if (map == MAP_FAILED)
+			return 1;
+		f0 = minflt();
+		t0 = now_us();
+		for (i = 0; i < len; i += pg)
+			mmio_read8(map + i);
+		t_many = now_us() - t0;
+		f_many = minflt() - f0;
+		munmap(map, len);
+
+		map = mmap(NULL, len, PROT_READ, MAP_SHARED, one_fd, 0);
+		if (map == MAP_FAILED)
+			return 1;
+		f0 = minflt();
+		t0 = now_us();
+		for (i = 0; i < len; i += pg)
+			mmio_read8(map + i);
+		t_one = now_us() - t0;
+		f_one = minflt() - f0;
+		munmap(map, len);
+		close(many_fd);
+		close(one_fd);
+
+		printf("# METRIC touch_256MiB_65536_ranges_us=%.0f\n", t_many);
+		printf("# METRIC touch_256MiB_1_range_us=%.0f\n", t_one);
+		printf("# METRIC touch_256MiB_65536_ranges_minflt=%ld\n", f_many);
+		printf("# METRIC touch_256MiB_1_range_minflt=%ld\n", f_one);
+		printf("# METRIC touch_65536_ranges_over_1_range_pct=%.1f\n",
+		       100 * t_many / t_one);
+	}
+	free(r);
+	vfio_pci_close(&dev);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int rounds = argc > 1 ? atoi(argv[1]) : 3;
@@ -349,7 +434,10 @@ int main(int argc, char **argv)
 	/* "cycles": only the mmap, export and slab figures (quick runs). */
 	if (argc > 2 && !strcmp(argv[2], "cycles"))
 		return bench_cycles(rounds);
+	/* "ranges": only the many-ranges first touch. */
+	if (argc > 2 && !strcmp(argv[2], "ranges"))
+		return bench_ranges(rounds);
 	return bench_ivshmem(rounds) | bench_edu(rounds) |
 	       bench_sizes(rounds) | bench_cycles(rounds) |
-	       bench_revoke(rounds);
+	       bench_revoke(rounds) | bench_ranges(rounds);
 }
