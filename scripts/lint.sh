@@ -55,8 +55,11 @@ dirs=$(git -C "$TREE" diff --name-only base HEAD -- '*.c' '*.h' |
 	xargs -r -n1 dirname | sort -u)
 dirs=$(printf '%s\n' drivers/vfio/pci $dirs | sort -u | sed 's|$|/|')
 for v in base series; do
-	# Recompile every object so W=1 warnings show (ccache replays them).
-	find "$BUILD/lint-$v" -name '*.o' -path '*/drivers/*' -delete 2>/dev/null || true
+	# Recompile every object of the checked directories, in both builds,
+	# so that W=1 warnings show alike (ccache replays them).
+	for d in $dirs; do
+		find "$BUILD/lint-$v/$d" -name '*.o' -delete 2>/dev/null || true
+	done
 	KOUT=$BUILD/lint-$v "$TOP/scripts/build-kernel.sh" "$v" test \
 		W=1 C=2 $dirs >"$out/build-$v.log" 2>&1 || {
 		tail -20 "$out/build-$v.log" | sed 's/^/# /'
