@@ -343,6 +343,27 @@ static int bench_revoke(int rounds)
 	return 0;
 }
 
+/* Map @len bytes of dma-buf @fd, touch each page: us taken, or -1. */
+static double touch_buf(int fd, size_t len, long pg, long *faults)
+{
+	double t0, t;
+	long f0;
+	char *map;
+	size_t i;
+
+	map = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED)
+		return -1;
+	f0 = minflt();
+	t0 = now_us();
+	for (i = 0; i < len; i += pg)
+		mmio_read8(map + i);
+	t = now_us() - t0;
+	*faults = minflt() - f0;
+	munmap(map, len);
+	return t;
+}
+
 /*
  * First touch, page by page, of a 256 MiB dma-buf made of 65536 ranges of
  * one page against one of a single range over the same pages (BAR offset
@@ -356,12 +377,12 @@ static int bench_ranges(int rounds)
 	long pg = sysconf(_SC_PAGESIZE);
 	size_t len = (size_t)n * pg, i;
 	struct vfio_region_dma_range *r, one;
-	double t0, t_many, t_one;
+	double t_many, t_one;
 	struct vfio_region_info bar;
 	struct vfio_pci_dev dev;
 	int k, many_fd, one_fd;
-	char bdf[32], *map;
-	long f0, f_many, f_one;
+	long f_many, f_one;
+	char bdf[32];
 
 	if (vfio_pci_find(IVSHMEM_VENDOR, IVSHMEM_DEVICE, bdf, sizeof(bdf)) ||
 	    vfio_pci_open(&dev, bdf) ||
@@ -391,27 +412,10 @@ static int bench_ranges(int rounds)
 			break;
 		}
 
-		map = mmap(NULL, len, PROT_READ, MAP_SHARED, many_fd, 0);
-		if (map == MAP_FAILED)
+		t_many = touch_buf(many_fd, len, pg, &f_many);
+		t_one = touch_buf(one_fd, len, pg, &f_one);
+		if (t_many < 0 || t_one < 0)
 			return 1;
-		f0 = minflt();
-		t0 = now_us();
-		for (i = 0; i < len; i += pg)
-			mmio_read8(map + i);
-		t_many = now_us() - t0;
-		f_many = minflt() - f0;
-		munmap(map, len);
-
-		map = mmap(NULL, len, PROT_READ, MAP_SHARED, one_fd, 0);
-		if (map == MAP_FAILED)
-			return 1;
-		f0 = minflt();
-		t0 = now_us();
-		for (i = 0; i < len; i += pg)
-			mmio_read8(map + i);
-		t_one = now_us() - t0;
-		f_one = minflt() - f0;
-		munmap(map, len);
 		close(many_fd);
 		close(one_fd);
 
