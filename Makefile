@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all demo check check-base deps tree export kernel tests lint matrix bench clean help
+.PHONY: all demo check check-base deps tree export kernel tests lint matrix bench stress clean help
 
 all: demo
 
@@ -52,6 +52,16 @@ matrix:
 
 bench:
 	@$(S)/bench.sh
+
+# The race stress (STRESS_S seconds, default 600) and the uAPI fuzzer
+# (FUZZ_CALLS, default 100000) on the debug kernel, 4 vCPUs, QEMU 10.0.
+stress:
+	@$(S)/deps.sh
+	@$(S)/tree.sh
+	@$(S)/build-tests.sh
+	@$(S)/initramfs.sh build/initramfs.cpio.gz
+	@$(S)/build-kernel.sh series debug
+	@$(S)/stress.sh
 
 clean:
 	rm -rf build

@@ -3,7 +3,8 @@
 # or the tree in $SRC) with configs/test.config plus configs/FLAVOR.config
 # (none for FLAVOR=test) merged onto tinyconfig, and build it (default
 # target bzImage) in build/VARIANT-FLAVOR, or in $KOUT. FLAVOR i386 is a
-# 32-bit build from configs/i386.config alone; FLAVOR debian and
+# 32-bit build from configs/i386.config alone, FLAVOR arm64 a cross build
+# from configs/arm64.config alone; FLAVOR debian and
 # debian-NAME start from Debian's own amd64 config (linux-config-6.12)
 # instead of tinyconfig, with configs/debian.config (and NAME.config).
 # FLAVOR distro is the test kernel with Debian's own values of the options
@@ -12,13 +13,14 @@
 . "$(dirname "$0")/lib.sh"
 
 variant=${1:?variant: series or base}
-flavor=${2:?flavor: test, debug, nodmabuf, distro, i386, debian or debian-p2pdma}
+flavor=${2:?flavor: test, debug, nodmabuf, distro, i386, arm64, debian or debian-p2pdma}
 src=${SRC:-$(variant_src "$variant")}
 shift 2
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(bzImage)
 out=${KOUT:-$BUILD/$variant-$flavor}
 arch=x86_64
+cross=
 start_config=tinyconfig
 mkdir -p "$out"
 case $flavor in
@@ -36,6 +38,8 @@ distro)
 	frags=("$TOP/configs/test.config" "$out/debian-options.config"
 	       "$TOP/configs/distro.config") ;;
 i386) frags=("$TOP/configs/i386.config"); arch=i386 ;;
+arm64) frags=("$TOP/configs/arm64.config"); arch=arm64
+	cross=aarch64-linux-gnu- ;;
 debian) frags=("$TOP/configs/debian.config"); start_config=debian ;;
 debian-*) frags=("$TOP/configs/debian.config" "$TOP/configs/$flavor.config")
 	start_config=debian ;;
@@ -44,7 +48,8 @@ esac
 for f in "${frags[@]}"; do [ -f "$f" ] || die "no config fragment $f"; done
 [ -f "$src/Makefile" ] || die "no kernel source in $src (run make tree)"
 
-kmake() { make -s -C "$src" O="$out" ARCH=$arch CC="ccache gcc" HOSTCC="ccache gcc" "$@"; }
+kmake() { make -s -C "$src" O="$out" ARCH=$arch ${cross:+CROSS_COMPILE=$cross} \
+	CC="ccache ${cross}gcc" HOSTCC="ccache gcc" "$@"; }
 
 # Configure from scratch every time into a scratch file; replace .config
 # only when it changes so that an unchanged config rebuilds nothing.

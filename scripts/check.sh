@@ -52,9 +52,6 @@ for flavor in $flavors; do
 	[ "$variant" = series ] && importer=1
 	[ "$flavor" = debug ] && kleak=1
 	fplans=$plans
-	# The race stress runs on the debug kernel (full preemption, KASAN,
-	# lockdep), where it finds the most.
-	[ "$flavor" = debug ] && [ -z "${PLANS:-}" ] && fplans="$plans stress:64M"
 	# The kernel with Debian's own options (PCI_P2PDMA off) has plans of
 	# its own: the feature works there, P2P through a switch is refused.
 	[ "$flavor" = distro ] && [ -z "${PLANS:-}" ] &&
@@ -62,15 +59,10 @@ for flavor in $flavors; do
 	for p in $fplans; do
 		IFS=: read -r plan size topology <<< "$p"
 		stage "guest $variant-$flavor-$plan"
-		# The stress guest runs its vCPUs in one host thread:
-		# multi-threaded TCG (QEMU 7.2) loses a TLB flush IPI under
-		# its fork-heavy load within a minute, on the base too.
-		thread=
-		[ "$plan" = stress ] && thread=single
 		# The nopat guest boots without x86 PAT: no real WC there.
 		append=
 		[ "$plan" = nopat ] && append=nopat
-		APPEND=$append TCG_THREAD=$thread \
+		APPEND=$append \
 		EXPECT_KMEMLEAK=$kleak EXPECT_IMPORTER=$importer \
 			"$TOP/scripts/run-guest.sh" \
 			"$BUILD/$variant-$flavor/arch/x86/boot/bzImage" \
@@ -78,6 +70,15 @@ for flavor in $flavors; do
 			"$results/$variant-$flavor-$plan" "${topology:-rootport}" || true
 		add "$results/$variant-$flavor-$plan/counts"
 	done
+	# The race stress and the fuzzer run on the debug kernel (full
+	# preemption, KASAN, lockdep), where they find the most, with 4
+	# vCPUs in multi-threaded TCG (make stress: the long run).
+	if [ "$flavor" = debug ] && [ -z "${PLANS:-}" ]; then
+		stage "guest $variant-$flavor-stress"
+		STRESS_S=${STRESS_S:-60} FUZZ_CALLS=${FUZZ_CALLS:-20000} \
+			"$TOP/scripts/stress.sh" "$results/$variant-$flavor-stress" || true
+		add "$results/$variant-$flavor-stress/counts"
+	fi
 done
 
 # mm parity: the same program on the unpatched base and on the series;

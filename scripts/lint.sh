@@ -75,6 +75,26 @@ sed 's/^/# new: /' "$out/warnings-new"
 [ ! -s "$out/warnings-new" ] && [ -f "$out/warnings-series" ]
 check $? "no new sparse or W=1 warnings in $(echo $dirs) ($(wc -l < "$out/warnings-base") in base)"
 
+# coccinelle (make coccicheck, Debian's spatch) on the same directories,
+# base vs series: no report that the base does not have.
+for v in base series; do
+	src=$(variant_src $v)
+	: > "$out/cocci-$v.log"
+	for d in $dirs; do
+		make -s -C "$src" coccicheck MODE=report M="$d" J="$JOBS" \
+			>>"$out/cocci-$v.log" 2>&1
+	done
+	# Reports name a file and line: keep the file and the message.
+	grep -E '^[a-z].*:[0-9]+:[0-9]+-[0-9]+: ' "$out/cocci-$v.log" |
+		sed -E 's#^(\./)?##; s#:[0-9]+:[0-9]+-[0-9]+:#:#' | sort > "$out/cocci-$v"
+done
+new_warnings "$out/cocci-base" "$out/cocci-series" > "$out/cocci-new" 2>/dev/null || true
+sed 's/^/# new: /' "$out/cocci-new"
+ran=$(grep -c -- '--cocci-file' "$out/cocci-series.log")
+[ ! -s "$out/cocci-new" ] && [ "$ran" -gt 0 ] &&
+	! grep -q 'coccicheck failed' "$out/cocci-base.log" "$out/cocci-series.log"
+check $? "no new coccicheck reports in $(echo $dirs) ($ran semantic patches run, $(wc -l < "$out/cocci-base") reports in base)"
+
 # 3. The documentation the series writes builds with Sphinx (make
 # htmldocs of Documentation/driver-api, where its pages are): every page
 # it touches is built, and no warning names a file it touches.

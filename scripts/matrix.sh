@@ -3,6 +3,8 @@
 # as KTAP checks; writes "PASS FAIL SKIP" to OUTDIR/counts.
 #  - i386 (no 64BIT, so no ZONE_DEVICE or PCI_P2PDMA): drivers/vfio and
 #    drivers/pci build, with PCI_P2PDMA_CORE and the dma-buf export;
+#  - arm64 (cross, gcc-aarch64-linux-gnu) with huge PFN maps and P2PDMA:
+#    drivers/vfio, drivers/pci and drivers/dma-buf build without warnings;
 #  - Debian's own amd64 config (vfio and vfio-pci as modules, PCI_P2PDMA
 #    off), and the same with PCI_P2PDMA on (the export and the test
 #    importer as modules): the directories the series touches build, with
@@ -32,6 +34,14 @@ build i386 series i386 drivers/vfio/ drivers/pci/ &&
 	[ -f "$BUILD/series-i386/drivers/vfio/pci/vfio_pci_core.o" ] &&
 	grep -q '^CONFIG_VFIO_PCI_DMABUF=y' "$BUILD/series-i386/.config"
 check $? "i386 builds drivers/vfio/ and drivers/pci/ (PCI_P2PDMA_CORE without ZONE_DEVICE, with the export)"
+
+build arm64 series arm64 drivers/vfio/ drivers/pci/ drivers/dma-buf/ &&
+	[ -f "$BUILD/series-arm64/drivers/pci/p2pdma.o" ] &&
+	[ -f "$BUILD/series-arm64/drivers/vfio/pci/vfio_pci_dmabuf.o" ] &&
+	grep -q '^CONFIG_ARCH_SUPPORTS_PMD_PFNMAP=y' "$BUILD/series-arm64/.config" &&
+	grep -q '^CONFIG_VFIO_PCI_DMABUF=y' "$BUILD/series-arm64/.config" &&
+	! grep -q 'warning:' "$out/arm64.log"
+check $? "arm64 builds drivers/vfio/, drivers/pci/ and drivers/dma-buf/ (huge PFN maps, P2PDMA, the export) without warnings"
 
 # Debian's config: only what the series touches is built, for the base and
 # the series; every object is compiled again (ccache replays warnings) so

@@ -34,14 +34,19 @@ truncate -s "$size" "$shm"
 
 cpu=max
 [ "$topology" = hostbridge ] && cpu=EPYC
-# TCG_THREAD=single: one host thread for all vCPUs (see check.sh, stress).
+# TCG_THREAD=multi|single: TCG threading; SMP: vCPUs (scripts/stress.sh).
 # no_timer_check: under host load a TCG guest's IO-APIC timer check can
 # miss its ticks and panic ("timer doesn't work through Interrupt-remapped
 # IO-APIC"); the check proves nothing about our code, so skip it.
-qemu=(qemu-system-x86_64 -accel "tcg${TCG_THREAD:+,thread=$TCG_THREAD}"
+# QEMU_DIR: a QEMU unpacked there (scripts/qemu.sh), else the machine's.
+qemu=(qemu-system-x86_64)
+[ -n "${QEMU_DIR:-}" ] &&
+	qemu=("$QEMU_DIR/usr/bin/qemu-system-x86_64" -L "$QEMU_DIR/usr/share/seabios"
+	      -L "$QEMU_DIR/usr/share/qemu" -L /usr/lib/ipxe/qemu)
+qemu+=(-accel "tcg${TCG_THREAD:+,thread=$TCG_THREAD}"
       -cpu "$cpu" -M q35,kernel-irqchip=split
-      -m 1G -smp 2 -display none -monitor none -no-reboot
-      -device intel-iommu,intremap=on,caching-mode=on
+      -m 1G -smp "${SMP:-2}" -display none -monitor none -no-reboot
+      -device "intel-iommu,intremap=on,caching-mode=on${IOMMU_OPTS:+,$IOMMU_OPTS}"
       -object memory-backend-file,id=shm,share=on,mem-path="$shm",size="$size"
       -device pcie-root-port,id=rp1,chassis=1,slot=1
       -kernel "$kernel" -initrd "$initrd"
