@@ -11,7 +11,7 @@
 out=${1:-$BUILD/results/stress}
 stress_s=${STRESS_S:-600}
 calls=${FUZZ_CALLS:-100000}
-kernel=$BUILD/${VARIANT:-series}-debug/arch/x86/boot/bzImage
+kernel=${KERNEL:-$BUILD/${VARIANT:-series}-debug/arch/x86/boot/bzImage}
 [ -f "$kernel" ] || die "no debug kernel (scripts/build-kernel.sh series debug)"
 qemu_dir=$("$TOP/scripts/qemu.sh")
 env="VFIO_STRESS_SECONDS=$stress_s VFIO_FUZZ_CALLS=$calls IPI_STORM_SECONDS=$stress_s"
