@@ -4,7 +4,7 @@
 
 pkgs=(build-essential bc bison flex libelf-dev libssl-dev dwarves cpio xz-utils
       ccache sparse rsync qemu-system-x86 busybox-static perl python3 python3-ply python3-git git file
-      gcc-i686-linux-gnu gcc-aarch64-linux-gnu coccinelle python3-sphinx python3-sphinx-rtd-theme
+      gcc-i686-linux-gnu gcc-aarch64-linux-gnu coccinelle ocaml-nox python3-sphinx python3-sphinx-rtd-theme
       python3-yaml)  # htmldocs generates the netlink pages with PyYAML
 missing=()
 for p in "${pkgs[@]}"; do
