@@ -72,9 +72,12 @@ for flavor in $flavors; do
 	done
 	# The race stress and the fuzzer run on the debug kernel (full
 	# preemption, KASAN, lockdep), where they find the most, with 4
-	# vCPUs in multi-threaded TCG (make stress: the long run).
+	# vCPUs. Here they take turns in one host thread: under
+	# multi-threaded TCG an edu read returned 0 in 2 of about 85 rounds,
+	# not yet explained (README); make stress runs them at once.
 	if [ "$flavor" = debug ] && [ -z "${PLANS:-}" ]; then
 		stage "guest $variant-$flavor-stress"
+		STRESS_TCG=${STRESS_TCG:-single} \
 		STRESS_S=${STRESS_S:-60} FUZZ_CALLS=${FUZZ_CALLS:-20000} \
 			"$TOP/scripts/stress.sh" "$results/$variant-$flavor-stress" || true
 		add "$results/$variant-$flavor-stress/counts"
