@@ -25,9 +25,9 @@ env="VFIO_STRESS_SECONDS=$stress_s VFIO_FUZZ_CALLS=$calls IPI_STORM_SECONDS=$str
 # halted vCPU: its timer and IPIs never came (NMIs did), the other vCPUs
 # sat in soft lockups waiting in smp_call_function_many_cond() for a TLB
 # flush, or the guest stopped; in x2APIC mode none did (README).
-IOMMU_OPTS=${IOMMU_OPTS-eim=on} \
 # STRESS_TCG=single: the 4 vCPUs take turns in one host thread (make
 # check, see there); multi (the default): they run at once.
+IOMMU_OPTS=${IOMMU_OPTS-eim=on} \
 QEMU_DIR=$qemu_dir TCG_THREAD=${STRESS_TCG:-multi} SMP=4 APPEND="$env ${STRESS_APPEND:-}" \
 TIMEOUT=$((stress_s + calls / 50 + 600)) EXPECT_KMEMLEAK=1 EXPECT_IMPORTER=1 \
 	exec "$TOP/scripts/run-guest.sh" "$kernel" "$BUILD/initramfs.cpio.gz" \
