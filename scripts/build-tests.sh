@@ -19,6 +19,8 @@ gcc -O2 -Wall -Werror -static -isystem "$hdr/include" -I"$util" \
 	-o "$out/vfio_bar_bench" "$TOP/guest/bench/vfio_bar_bench.c" "$util/vfio_pci_util.c"
 gcc -O2 -Wall -Werror -static -o "$out/ipi_storm" "$TOP/guest/ipi/ipi_storm.c" -lpthread
 gcc -O2 -Wall -Werror -static -isystem "$hdr/include" -I"$util" \
+	-o "$out/mmio_stale" "$TOP/guest/qemu/mmio_stale.c" "$util/vfio_pci_util.c" -lpthread
+gcc -O2 -Wall -Werror -static -isystem "$hdr/include" -I"$util" \
 	-o "$out/vfio_mm_parity" "$TOP/guest/parity/vfio_mm_parity.c" "$util/vfio_pci_util.c"
 gcc -O2 -Wall -Werror -isystem "$hdr/include" -I"$util" \
 	-o "$BUILD/ivshmem-check" "$TOP/scripts/ivshmem-check.c" \

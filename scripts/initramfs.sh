@@ -16,7 +16,7 @@ ln -s busybox "$stage/bin/sh"
 cp "$TOP/guest/init" "$stage/init"
 cp "$TOP"/guest/plans/* "$stage/etc/plans/"
 cp "$BUILD"/selftests/*_test "$BUILD"/selftests/vfio_bar_bench \
-	"$BUILD"/selftests/vfio_mm_parity "$BUILD"/selftests/ipi_storm "$stage/tests/"
+	"$BUILD"/selftests/vfio_mm_parity "$BUILD"/selftests/ipi_storm "$BUILD"/selftests/mmio_stale "$stage/tests/"
 # The vending story (make demo) comes with the series' selftests.
 if [ -f "$BUILD"/selftests/vfio_pci_dmabuf_vend ]; then
 	cp "$BUILD"/selftests/vfio_pci_dmabuf_vend "$stage/tests/"

@@ -30,6 +30,19 @@ while IFS= read -r line; do
 	[ "$got" = "$want" ]
 	check $? "$op: base '$want', series '${got:-nothing}'"
 done < <(grep -v '^done$' "$out/base.txt")
+# The mapping of an exported buffer (series only) answers as the base's
+# BAR mapping of the same 2 MiB does.
+nbuf=0
+while IFS= read -r line; do
+	op=${line%%:*}
+	got=${line#*: }
+	want=$(sed -n "s/^pmd_${op#buf_}: //p" "$out/base.txt")
+	! grep -q "^$op:" "$out/base.txt" && [ -n "$want" ] && [ "$got" = "$want" ]
+	check $? "$op (series only): base BAR PMD mapping '${want:-nothing}', series dma-buf mapping '$got'"
+	nbuf=$((nbuf + 1))
+done < <(grep '^buf_' "$out/series.txt")
+[ "$nbuf" = 13 ]
+check $? "the dma-buf mapping went every route ($nbuf answers)"
 # What the base cannot do at all (no dma-buf export): the series' answers
 # are fixed by the uAPI, and the base must not have printed them.
 while read -r op want; do

@@ -15,7 +15,6 @@
 #include <string.h>
 #include <time.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "vfio_pci_util.h"
@@ -28,12 +27,23 @@ static double now_us(void)
 	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
 }
 
-static long minflt(void)
+/*
+ * First touch of every page of [map, map + len): microseconds taken, and
+ * the minor faults in *@faults.
+ */
+static double touch_pages(const char *map, size_t len, long pg, long *faults)
 {
-	struct rusage ru;
+	double t0, t;
+	long f0;
+	size_t i;
 
-	getrusage(RUSAGE_SELF, &ru);
-	return ru.ru_minflt;
+	f0 = vfio_minflt();
+	t0 = now_us();
+	for (i = 0; i < len; i += pg)
+		mmio_read8(map + i);
+	t = now_us() - t0;
+	*faults = vfio_minflt() - f0;
+	return t;
 }
 
 static int bench_ivshmem(int rounds)
@@ -41,21 +51,19 @@ static int bench_ivshmem(int rounds)
 	struct vfio_region_info bar;
 	struct vfio_pci_dev dev;
 	long pg = sysconf(_SC_PAGESIZE);
-	size_t len, align, i;
-	char bdf[32];
+	size_t len, align;
 	int r;
 
-	if (vfio_pci_find(IVSHMEM_VENDOR, IVSHMEM_DEVICE, bdf, sizeof(bdf)) ||
-	    vfio_pci_open(&dev, bdf) ||
-	    vfio_pci_region_info(&dev, IVSHMEM_BAR, &bar)) {
+	if (vfio_pci_open_first_region(&dev, IVSHMEM_VENDOR, IVSHMEM_DEVICE,
+				       IVSHMEM_BAR, &bar)) {
 		fprintf(stderr, "no ivshmem device\n");
 		return 1;
 	}
 	len = bar.size;
 	align = len < (1UL << 30) ? len : (1UL << 30);
 	for (r = 0; r < rounds; r++) {
-		double t0, t1, t2;
-		long f0, f1;
+		double t0, us;
+		long faults;
 		char *map;
 
 		t0 = now_us();
@@ -64,15 +72,10 @@ static int bench_ivshmem(int rounds)
 			perror("mmap");
 			return 1;
 		}
-		f0 = minflt();
-		t1 = now_us();
-		for (i = 0; i < len; i += pg)
-			mmio_read8(map + i);
-		t2 = now_us();
-		f1 = minflt();
+		us = touch_pages(map, len, pg, &faults);
 		munmap(map, len);
-		printf("# METRIC ivshmem_%zuMiB_touch_minflt=%ld\n", len >> 20, f1 - f0);
-		printf("# METRIC ivshmem_%zuMiB_touch_us=%.0f\n", len >> 20, t2 - t1);
+		printf("# METRIC ivshmem_%zuMiB_touch_minflt=%ld\n", len >> 20, faults);
+		printf("# METRIC ivshmem_%zuMiB_touch_us=%.0f\n", len >> 20, us);
 		printf("# METRIC ivshmem_%zuMiB_map_touch_unmap_us=%.0f\n",
 		       len >> 20, now_us() - t0);
 	}
@@ -85,25 +88,19 @@ static void touch(struct vfio_pci_dev *dev, struct vfio_region_info *bar,
 		  size_t len, size_t off, const char *name)
 {
 	size_t align = len < (1UL << 30) ? len : (1UL << 30);
-	long pg = sysconf(_SC_PAGESIZE), f0, f1;
-	double t0, t1;
+	long pg = sysconf(_SC_PAGESIZE), faults;
 	char *map;
-	size_t i;
+	double us;
 
 	if (off + len > bar->size)
 		return;
 	map = vfio_mmap_aligned(len, align, dev->fd, bar->offset + off);
 	if (map == MAP_FAILED)
 		return;
-	f0 = minflt();
-	t0 = now_us();
-	for (i = 0; i < len; i += pg)
-		mmio_read8(map + i);
-	t1 = now_us();
-	f1 = minflt();
+	us = touch_pages(map, len, pg, &faults);
 	munmap(map, len);
-	printf("# METRIC touch_%zuMiB_%s_minflt=%ld\n", len >> 20, name, f1 - f0);
-	printf("# METRIC touch_%zuMiB_%s_us=%.0f\n", len >> 20, name, t1 - t0);
+	printf("# METRIC touch_%zuMiB_%s_minflt=%ld\n", len >> 20, name, faults);
+	printf("# METRIC touch_%zuMiB_%s_us=%.0f\n", len >> 20, name, us);
 }
 
 static long slab_kb(void)
@@ -125,12 +122,10 @@ static int bench_sizes(int rounds)
 	struct vfio_region_info bar;
 	struct vfio_pci_dev dev;
 	long pg = sysconf(_SC_PAGESIZE);
-	char bdf[32];
 	int r;
 
-	if (vfio_pci_find(IVSHMEM_VENDOR, IVSHMEM_DEVICE, bdf, sizeof(bdf)) ||
-	    vfio_pci_open(&dev, bdf) ||
-	    vfio_pci_region_info(&dev, IVSHMEM_BAR, &bar))
+	if (vfio_pci_open_first_region(&dev, IVSHMEM_VENDOR, IVSHMEM_DEVICE,
+				       IVSHMEM_BAR, &bar))
 		return 1;
 	for (r = 0; r < rounds; r++) {
 		/*
@@ -157,12 +152,10 @@ static int bench_cycles(int rounds)
 	static char *maps[8000];
 	struct vfio_pci_dev dev;
 	long pg = sysconf(_SC_PAGESIZE), s0, s1;
-	char bdf[32];
 	double t0;
 	int r, i;
 
-	if (vfio_pci_find(EDU_VENDOR, EDU_DEVICE, bdf, sizeof(bdf)) ||
-	    vfio_pci_open(&dev, bdf))
+	if (vfio_pci_open_first(&dev, EDU_VENDOR, EDU_DEVICE))
 		return 1;
 	range.length = pg;
 	for (r = 0; r < rounds; r++) {
@@ -226,11 +219,9 @@ static int bench_edu(int rounds)
 {
 	struct vfio_pci_dev dev;
 	const int reads = 100000;
-	char bdf[32];
 	int r, i;
 
-	if (vfio_pci_find(EDU_VENDOR, EDU_DEVICE, bdf, sizeof(bdf)) ||
-	    vfio_pci_open(&dev, bdf)) {
+	if (vfio_pci_open_first(&dev, EDU_VENDOR, EDU_DEVICE)) {
 		fprintf(stderr, "no edu device\n");
 		return 1;
 	}
@@ -258,12 +249,12 @@ static int bench_edu(int rounds)
 /* Minor faults taken by touching the first byte of each of @maps. */
 static long touch_all(char **maps, int n)
 {
-	long f0 = minflt();
+	long f0 = vfio_minflt();
 	int i;
 
 	for (i = 0; i < n; i++)
 		mmio_read8(maps[i]);
-	return minflt() - f0;
+	return vfio_minflt() - f0;
 }
 
 /*
@@ -283,12 +274,11 @@ static int bench_revoke(int rounds)
 	struct vfio_pci_dev dev;
 	long pg = sysconf(_SC_PAGESIZE);
 	int r, k, i, buf, ret;
-	char bdf[32], *map;
 	double t0, t1;
+	char *map;
 
-	if (vfio_pci_find(IVSHMEM_VENDOR, IVSHMEM_DEVICE, bdf, sizeof(bdf)) ||
-	    vfio_pci_open(&dev, bdf) ||
-	    vfio_pci_region_info(&dev, IVSHMEM_BAR, &bar))
+	if (vfio_pci_open_first_region(&dev, IVSHMEM_VENDOR, IVSHMEM_DEVICE,
+				       IVSHMEM_BAR, &bar))
 		return 1;
 	range.offset = bar.size / 2;
 	range.length = pg;
@@ -308,8 +298,7 @@ static int bench_revoke(int rounds)
 			buf = vfio_pci_dma_buf_export(&dev, IVSHMEM_BAR, &range,
 						      1, O_RDWR);
 			if (buf >= 0) {
-				map = mmap(NULL, pg, PROT_READ | PROT_WRITE,
-					   MAP_SHARED, buf, 0);
+				map = vfio_dma_buf_mmap(buf, pg, MAP_SHARED, 0);
 				if (map == MAP_FAILED)
 					return 1;
 				mmio_read32(map);
@@ -346,20 +335,13 @@ static int bench_revoke(int rounds)
 /* Map @len bytes of dma-buf @fd, touch each page: us taken, or -1. */
 static double touch_buf(int fd, size_t len, long pg, long *faults)
 {
-	double t0, t;
-	long f0;
 	char *map;
-	size_t i;
+	double t;
 
 	map = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
 	if (map == MAP_FAILED)
 		return -1;
-	f0 = minflt();
-	t0 = now_us();
-	for (i = 0; i < len; i += pg)
-		mmio_read8(map + i);
-	t = now_us() - t0;
-	*faults = minflt() - f0;
+	t = touch_pages(map, len, pg, faults);
 	munmap(map, len);
 	return t;
 }
@@ -382,11 +364,9 @@ static int bench_ranges(int rounds)
 	struct vfio_pci_dev dev;
 	int k, many_fd, one_fd;
 	long f_many, f_one;
-	char bdf[32];
 
-	if (vfio_pci_find(IVSHMEM_VENDOR, IVSHMEM_DEVICE, bdf, sizeof(bdf)) ||
-	    vfio_pci_open(&dev, bdf) ||
-	    vfio_pci_region_info(&dev, IVSHMEM_BAR, &bar))
+	if (vfio_pci_open_first_region(&dev, IVSHMEM_VENDOR, IVSHMEM_DEVICE,
+				       IVSHMEM_BAR, &bar))
 		return 1;
 	if (bar.size <= len + pg) {
 		vfio_pci_close(&dev);
