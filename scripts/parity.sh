@@ -51,7 +51,7 @@ while read -r op want; do
 	check $? "$op (series only): want '$want', series '${got:-nothing}'"
 done <<'EOF'
 peer_dma_dmabuf_mmap_map EPERM
-peer_dma_dmabuf_mmap_revoked ok landed=0/256
+peer_dma_dmabuf_mmap_revoked ok ret=0 landed=0/256
 EOF
 echo "$pass $fail 0" > "$out/counts"
 echo "# parity: $pass passed, $fail failed"
