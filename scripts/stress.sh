@@ -18,11 +18,11 @@ env="VFIO_STRESS_SECONDS=$stress_s VFIO_FUZZ_CALLS=$calls IPI_STORM_SECONDS=$str
 [ -n "${STRESS_SEED:-}" ] && env+=" VFIO_STRESS_SEED=$STRESS_SEED"
 [ -n "${FUZZ_SEED:-}" ] && env+=" VFIO_FUZZ_SEED=$FUZZ_SEED"
 # Under multi-threaded TCG, QEMU 10.0 serves an MMIO read from a stale
-# memory map now and then while another vCPU changes it: edu reads 0
-# once, and right at once again through the same page table entry with
-# its decode on throughout (README). The stress tolerates exactly that
-# there, counted as stale_mmio; single-threaded TCG (make check) never
-# does it and tolerates nothing.
+# memory map now and then while a vCPU changes the map: edu reads 0 once,
+# and right at once again through the same page table entry (README). The
+# stress tolerates exactly that there, counted as stale_mmio (ivshmem's
+# RAM BAR is served right and tolerates nothing); single-threaded TCG
+# (make check) never shows it and tolerates nothing.
 [ "${STRESS_TCG:-multi}" = multi ] && env+=" VFIO_STRESS_MMIO_RETRY=1"
 # The guest gets the VFIO_* words of its command line as environment.
 # TIMEOUT: the stress, the fuzzer (a few ms a call on the debug kernel
