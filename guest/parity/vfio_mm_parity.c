@@ -491,6 +491,20 @@ static void reach(char *map)
 	pagemap(map);
 }
 
+/* Map 2 MiB of @fd at @off to an aligned address (a PMD) and reach it. */
+static void reach_2m(int fd, off_t off)
+{
+	char *map = vfio_mmap_aligned(SZ_2M, SZ_2M, fd, off);
+
+	if (map == MAP_FAILED) {
+		result("mmap", -1, NULL);
+		return;
+	}
+	result("mmap", 0, probe(map));
+	reach(map);
+	munmap(map, SZ_2M);
+}
+
 /*
  * The same routes through a BAR mapping of 2 MiB at an aligned address
  * (a PMD), through a mapping whose device has memory decode off (the
@@ -505,14 +519,7 @@ static void huge_and_off(void)
 	int buf, ret;
 
 	kind = "pmd_";
-	map = vfio_mmap_aligned(SZ_2M, SZ_2M, dev.fd, bar.offset + area);
-	if (map == MAP_FAILED) {
-		result("mmap", -1, NULL);
-	} else {
-		result("mmap", 0, probe(map));
-		reach(map);
-		munmap(map, SZ_2M);
-	}
+	reach_2m(dev.fd, bar.offset + area);
 
 	kind = "off_";
 	map = map_bar();
@@ -527,14 +534,7 @@ static void huge_and_off(void)
 	kind = "buf_";
 	buf = vfio_pci_dma_buf_export(&dev, IVSHMEM_BAR, &r, 1, O_RDWR);
 	if (buf >= 0) {
-		map = vfio_mmap_aligned(SZ_2M, SZ_2M, buf, 0);
-		if (map == MAP_FAILED) {
-			result("mmap", -1, NULL);
-		} else {
-			result("mmap", 0, probe(map));
-			reach(map);
-			munmap(map, SZ_2M);
-		}
+		reach_2m(buf, 0);
 		close(buf);
 	}
 	kind = "";
